@@ -1,0 +1,44 @@
+# The two commands: `make run` (a working site from a fresh clone) and `make test` (the whole suite).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+SHARED ?= ../shared
+HOST ?= 127.0.0.1
+# The embedded default is a development site; production sets DEBUG=false and its own SECRET_KEY.
+export DEBUG ?= true
+PORT ?= 8000
+
+.PHONY: run setup test lint browser lock clean
+
+# The venv is rebuilt whenever the lock file changes; pip checks every hash in it.
+$(VENV)/.installed: requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	touch $@
+
+setup: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py import_papers $(SHARED)/seeds/*.txt $(SHARED)/data/hf_daily_papers_753.json
+
+run: setup
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Browser tests drive Debian's chromium; install it when missing (root on the dev and CI machines).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+test: $(VENV)/.installed browser lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+# Regenerate requirements.lock after editing pyproject.toml.
+lock: $(VENV)/.installed
+	$(BIN)/uv pip compile pyproject.toml --group dev --generate-hashes --python-version 3.11 -o requirements.lock -q
+
+clean:
+	rm -rf $(VENV) var staticfiles

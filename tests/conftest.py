@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from config.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):  # type: ignore[no-untyped-def]
+    """Run tasks in-process unless a test is marked `real_broker` (those talk to the real broker)."""
+    if request.node.get_closest_marker("real_broker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+def pytest_report_header(config):  # type: ignore[no-untyped-def]
+    db = settings.DATABASES["default"]
+    return f"database: {db['ENGINE']} {db.get('NAME')}; broker: {settings.CELERY_BROKER_URL}"
