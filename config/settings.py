@@ -20,9 +20,9 @@ env = Env()
 
 DEBUG = env.bool("DEBUG", False)
 # A development key is only acceptable while DEBUG is on; production must bring its own.
-SECRET_KEY = env.str("SECRET_KEY", "django-insecure-development-key-only" if DEBUG else None)
+SECRET_KEY = env.str("SECRET_KEY", "django-insecure-development-key-only") if DEBUG else env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -181,4 +181,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
 }
-

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
+from typing import Any
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -18,7 +20,7 @@ def normalize_title(title: str) -> str:
 
 
 class PaperQuerySet(models.QuerySet["Paper"]):
-    def listed_between(self, start, end) -> PaperQuerySet:  # type: ignore[no-untyped-def]
+    def listed_between(self, start: datetime.date, end: datetime.date) -> PaperQuerySet:
         return self.filter(listed_on__gte=start, listed_on__lte=end)
 
 
@@ -67,7 +69,7 @@ class Paper(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.title_key = normalize_title(self.title)
         if self.authors and not self.author_count:
             self.author_count = len(self.authors)

@@ -7,12 +7,12 @@ from config.celery import app as celery_app
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
+def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery(request):  # type: ignore[no-untyped-def]
+def _eager_celery(request):
     """Run tasks in-process unless a test is marked `real_broker` (those talk to the real broker)."""
     if request.node.get_closest_marker("real_broker"):
         yield
@@ -23,6 +23,6 @@ def _eager_celery(request):  # type: ignore[no-untyped-def]
     celery_app.conf.task_always_eager = previous
 
 
-def pytest_report_header(config):  # type: ignore[no-untyped-def]
+def pytest_report_header(config):
     db = settings.DATABASES["default"]
     return f"database: {db['ENGINE']} {db.get('NAME')}; broker: {settings.CELERY_BROKER_URL}"

@@ -38,13 +38,13 @@ BACKWARD = [
 ]
 
 
-def forward(apps, schema_editor):  # type: ignore[no-untyped-def]
+def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for statement in FORWARD:
             schema_editor.execute(statement)
 
 
-def backward(apps, schema_editor):  # type: ignore[no-untyped-def]
+def backward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for statement in BACKWARD:
             schema_editor.execute(statement)
