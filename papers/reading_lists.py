@@ -42,23 +42,25 @@ def reading_list_add(*, reading_list: ReadingList, paper: Paper) -> ReadingListI
             paper=paper,
             defaults={"position": _next_position(reading_list)},
         )
-    if created:
-        notify_user_signals_changed(reading_list.owner_id)
+        if created:
+            notify_user_signals_changed(reading_list.owner_id)
     return item
 
 
 def reading_list_remove(*, reading_list: ReadingList, paper: Paper) -> bool:
-    deleted, _ = ReadingListItem.objects.filter(reading_list=reading_list, paper=paper).delete()
-    if deleted:
-        notify_user_signals_changed(reading_list.owner_id)
+    with transaction.atomic():
+        deleted, _ = ReadingListItem.objects.filter(reading_list=reading_list, paper=paper).delete()
+        if deleted:
+            notify_user_signals_changed(reading_list.owner_id)
     return bool(deleted)
 
 
 def reading_list_remove_items(*, reading_list: ReadingList, item_ids: Iterable[int]) -> int:
     """Remove several items at once; ids outside this list are ignored, never touched."""
-    deleted, _ = ReadingListItem.objects.filter(reading_list=reading_list, pk__in=list(item_ids)).delete()
-    if deleted:
-        notify_user_signals_changed(reading_list.owner_id)
+    with transaction.atomic():
+        deleted, _ = ReadingListItem.objects.filter(reading_list=reading_list, pk__in=list(item_ids)).delete()
+        if deleted:
+            notify_user_signals_changed(reading_list.owner_id)
     return deleted
 
 
@@ -78,8 +80,9 @@ def reading_list_item_set_status(*, item: ReadingListItem, status: str) -> None:
         return
     item.status = status
     item.status_changed_at = timezone.now()
-    item.save(update_fields=["status", "status_changed_at"])
-    notify_user_signals_changed(item.reading_list.owner_id)
+    with transaction.atomic():
+        item.save(update_fields=["status", "status_changed_at"])
+        notify_user_signals_changed(item.reading_list.owner_id)
 
 
 def reading_list_share(*, reading_list: ReadingList) -> str:

@@ -20,9 +20,9 @@ def paper_upvote(*, user: User, paper: Paper) -> bool:
         with transaction.atomic():
             Upvote.objects.create(user=user, paper=paper)
             Paper.objects.filter(pk=paper.pk).update(upvote_count=F("upvote_count") + 1)
+            notify_user_signals_changed(user.pk)
     except IntegrityError:
         return False
-    notify_user_signals_changed(user.pk)
     return True
 
 
@@ -32,18 +32,19 @@ def paper_unvote(*, user: User, paper: Paper) -> bool:
         deleted, _ = Upvote.objects.filter(user=user, paper=paper).delete()
         if deleted:
             Paper.objects.filter(pk=paper.pk).update(upvote_count=F("upvote_count") - 1)
-    if deleted:
-        notify_user_signals_changed(user.pk)
+            notify_user_signals_changed(user.pk)
     return bool(deleted)
 
 
 def paper_dismiss(*, user: User, paper: Paper) -> None:
-    _, created = Dismissal.objects.get_or_create(user=user, paper=paper)
-    if created:
-        notify_user_signals_changed(user.pk)
+    with transaction.atomic():
+        _, created = Dismissal.objects.get_or_create(user=user, paper=paper)
+        if created:
+            notify_user_signals_changed(user.pk)
 
 
 def paper_undismiss(*, user: User, paper: Paper) -> None:
-    deleted, _ = Dismissal.objects.filter(user=user, paper=paper).delete()
-    if deleted:
-        notify_user_signals_changed(user.pk)
+    with transaction.atomic():
+        deleted, _ = Dismissal.objects.filter(user=user, paper=paper).delete()
+        if deleted:
+            notify_user_signals_changed(user.pk)

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ModelVersionQuerySet(models.QuerySet["ModelVersion"]):
+    def current(self) -> ModelVersion | None:
+        return self.filter(is_current=True).first()
+
+
+class ModelVersion(models.Model):
+    """One nightly training run: its artifact, sizes, timings and metrics.
+
+    Exactly one READY version is current. A run writes everything for its version first and then flips
+    `is_current` in one transaction, so readers never see half a model; a run that dies stays TRAINING
+    (or FAILED) and never becomes current.
+    """
+
+    class Status(models.TextChoices):
+        TRAINING = "training", "Training"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+        RETIRED = "retired", "Retired"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.TRAINING)
+    is_current = models.BooleanField(default=False)
+    started_at = models.DateTimeField(auto_now_add=True)
+    trained_at = models.DateTimeField(null=True, blank=True)
+    # Name of the artifact in the default storage (shared by every web and worker process).
+    artifact = models.CharField(max_length=255, blank=True)
+    artifact_bytes = models.PositiveBigIntegerField(default=0)
+    n_papers = models.PositiveIntegerField(default=0)
+    n_users = models.PositiveIntegerField(default=0)
+    n_interactions = models.PositiveIntegerField(default=0)
+    timings = models.JSONField(default=dict, blank=True, help_text="Seconds per phase.")
+    metrics = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    objects = ModelVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=models.Q(is_current=True), name="one_current_model_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"model v{self.pk} ({self.status})"
+
+
+class Recommendation(models.Model):
+    """A user's precomputed ranking for one model version, with the reason shown on the card."""
+
+    class Reason(models.TextChoices):
+        SIMILAR = "similar", "Close to a paper you saved"
+        TERMS = "terms", "Shares terms with your interests"
+        COLLABORATIVE = "collaborative", "Saved by readers who also saved"
+        POPULAR = "popular", "Popular now"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    paper = models.ForeignKey("papers.Paper", on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="recommendations")
+    rank = models.PositiveIntegerField()
+    score = models.FloatField()
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    reason_paper = models.ForeignKey(
+        "papers.Paper", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason_terms = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "user", "paper"], name="one_recommendation_per_paper"),
+        ]
+        indexes = [models.Index(fields=["user", "version", "rank"], name="rec_user_version_rank")]
+
+    def __str__(self) -> str:
+        return f"#{self.rank} for user {self.user_id}: paper {self.paper_id}"
+
+
+class SimilarPaper(models.Model):
+    """Precomputed neighbours shown on a paper's page."""
+
+    paper = models.ForeignKey("papers.Paper", on_delete=models.CASCADE, related_name="+")
+    similar = models.ForeignKey("papers.Paper", on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="similar_papers")
+    rank = models.PositiveSmallIntegerField()
+    score = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["paper", "version", "rank"], name="similar_paper_version_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.similar_id} similar to {self.paper_id}"
+
+
+class RerankRequest(models.Model):
+    """Durable outbox: a user whose signals changed and who awaits a re-rank.
+
+    Written in the same transaction as the upvote or save, so a broker outage loses nothing; the task
+    deletes the row when done and a periodic drain re-enqueues whatever is left.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"re-rank user {self.user_id}"
