@@ -1,5 +1,5 @@
 # The two commands: `make run` (a working site from a fresh clone) and `make test` (the whole suite).
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
@@ -10,7 +10,7 @@ PORT ?= 8000
 
 .PHONY: run setup test lint browser lock clean
 
-# The venv is rebuilt whenever the lock file changes; pip checks every hash in it.
+# The venv is re-synced whenever the lock file changes; pip checks every hash in it.
 $(VENV)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
@@ -18,6 +18,8 @@ $(VENV)/.installed: requirements.lock
 
 setup: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py create_demo_account
 	$(BIN)/python manage.py import_papers $(SHARED)/seeds/*.txt $(SHARED)/data/hf_daily_papers_753.json
 
 run: setup
@@ -32,9 +34,10 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 
-test: $(VENV)/.installed browser lint
+test: $(VENV)/.installed browser
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory lint
 
 # Regenerate requirements.lock after editing pyproject.toml.
 lock: $(VENV)/.installed
