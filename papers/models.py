@@ -8,8 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Cast, Lower, Power
 from django.urls import reverse
+
+from papers import search
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 ARXIV_ID_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})$", re.IGNORECASE)
@@ -21,9 +23,85 @@ def normalize_title(title: str) -> str:
     return _NON_WORD.sub(" ", folded).strip().lower()[:300]
 
 
+class DaysBetween(models.Func):
+    """Whole days from the date expression `start` to the date expression `end`."""
+
+    arity = 2
+    output_field = models.IntegerField()
+    # PostgreSQL subtracts two dates to an integer number of days.
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+
+    def __init__(self, start: Any, end: Any) -> None:
+        super().__init__(end, start)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # Renders (julianday(end) - julianday(start)).
+        return super().as_sql(
+            compiler,
+            connection,
+            template="(julianday(%(expressions)s))",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
 class PaperQuerySet(models.QuerySet["Paper"]):
     def listed_between(self, start: datetime.date, end: datetime.date) -> PaperQuerySet:
         return self.filter(listed_on__gte=start, listed_on__lte=end)
+
+    # Listing days. Each is one index lookup on listed_on (min/max of a range).
+    def latest_listing_date(self) -> datetime.date | None:
+        return self.aggregate(day=models.Max("listed_on"))["day"]
+
+    def listing_date_before(self, day: datetime.date) -> datetime.date | None:
+        return self.filter(listed_on__lt=day).aggregate(day=models.Max("listed_on"))["day"]
+
+    def listing_date_after(self, day: datetime.date) -> datetime.date | None:
+        return self.filter(listed_on__gt=day).aggregate(day=models.Min("listed_on"))["day"]
+
+    # Orders for lists of papers. The search vector is deferred: lists never show it, and it is the
+    # widest column.
+    def by_upvotes(self) -> PaperQuerySet:
+        return (
+            self.defer("search_vector")
+            .annotate(upvotes_total=models.F("source_upvotes") + models.F("upvote_count"))
+            .order_by("-upvotes_total", models.F("listed_on").desc(nulls_last=True), "-id")
+        )
+
+    def by_newest(self) -> PaperQuerySet:
+        return self.defer("search_vector").order_by(
+            models.F("listed_on").desc(nulls_last=True),
+            models.F("published_on").desc(nulls_last=True),
+            "-id",
+        )
+
+    def trending(self, *, as_of: datetime.date | None = None, window_days: int = 30) -> PaperQuerySet:
+        """Recent papers by upvotes decayed with age, hottest first, annotated with `trending_score`.
+
+        score = (total upvotes + 1) / (days since listing + 2) ** 1.5, where age counts from `as_of`
+        (default: the newest listing date in the catalogue, so a quiet week does not empty the page).
+        Only the last `window_days` of listings are scored, which keeps this a range read on the
+        listed_on index however large the catalogue grows.
+        """
+        as_of = as_of or self.latest_listing_date()
+        if as_of is None:
+            return self.none()
+        since = as_of - datetime.timedelta(days=window_days - 1)
+        upvotes = models.F("source_upvotes") + models.F("upvote_count") + 1
+        age = DaysBetween(models.F("listed_on"), models.Value(as_of, output_field=models.DateField()))
+        # Floats throughout: with an integer base PostgreSQL computes POWER in numeric, 5x slower.
+        score = Cast(upvotes, models.FloatField()) / Power(Cast(age + 2, models.FloatField()), 1.5)
+        return (
+            self.filter(listed_on__range=(since, as_of))
+            .defer("search_vector")
+            .annotate(trending_score=score)
+            .order_by("-trending_score", "-listed_on", "-id")
+        )
+
+    def search(self, query: str) -> PaperQuerySet:
+        """Papers matching a web-style query, best first; see papers.search for ranking and its limits."""
+        return search.ranked(self, query)
 
 
 class Paper(models.Model):

@@ -1,0 +1,237 @@
+"""Full-text search over the catalogue: PostgreSQL's stored tsvector, with a LIKE fallback on SQLite.
+
+`Paper.objects.search(q)` ranks; `attach_headlines(papers, q)` adds highlighted snippets to the few rows
+of the page being shown. Highlights travel as private-use sentinel characters, never as HTML, so the
+template filter `highlight` can escape the text first and only then turn the sentinels into <mark> tags.
+
+Speed on PostgreSQL (75k papers). A broad query ("learning") matches a third of the catalogue, and
+ranking every match means reading every match's tsvector: ~450 ms. So only the newest
+MAX_RANKED_MATCHES matches are ranked, and the page says when that cap applied. Finding the newest
+matches takes one of two plans, and the planner, which prices testing a row against the query as cheap
+when it really means fetching a compressed tsvector, often picks the wrong one:
+- a common word: walk the listed_on index backwards until enough rows match (about 10-40 ms, where a
+  bitmap scan of every match takes ~270 ms);
+- a rarer word: take all its matches from the GIN index and sort them by date (about 3-35 ms, where the
+  backward walk passes tens of thousands of rows that do not match: 60-130 ms).
+`_matches_are_common` chooses from the planner's own estimate of the number of matches.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, Count, DateField, F, Func, IntegerField, Q, Value, When, Window
+
+if TYPE_CHECKING:
+    from papers.models import Paper, PaperQuerySet
+
+# Longer queries are cut here (and the page says so): nobody types more, and it bounds the tsquery.
+MAX_QUERY_LENGTH = 200
+MAX_RANKED_MATCHES = 500
+
+HIGHLIGHT_START = "\ue000"
+HIGHLIGHT_STOP = "\ue001"
+
+_CONTROL_OR_SENTINEL = re.compile(r"[\x00-\x1f\x7f\ue000\ue001]")
+_WHITESPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def clean_query(raw: str) -> tuple[str, bool]:
+    """The query as searched, and whether it was cut to MAX_QUERY_LENGTH.
+
+    Control characters go (PostgreSQL rejects NUL outright), whitespace collapses, and the result is
+    NFC-normalized so that a pasted "é" matches a typed one.
+    """
+    query = _CONTROL_OR_SENTINEL.sub(" ", unicodedata.normalize("NFC", raw))
+    query = _WHITESPACE.sub(" ", query).strip()
+    if len(query) <= MAX_QUERY_LENGTH:
+        return query, False
+    return query[:MAX_QUERY_LENGTH].rstrip(), True
+
+
+def ranked(queryset: PaperQuerySet, query: str) -> PaperQuerySet:
+    """Papers matching `query`, best first, each annotated with `rank` and `match_count`.
+
+    `match_count` is the number of ranked matches (at most MAX_RANKED_MATCHES), computed by a window
+    function in the same query, so paging needs no separate COUNT.
+    """
+    if connection.vendor == "postgresql":
+        return _ranked_on_postgresql(queryset, query)
+    return _ranked_on_sqlite(queryset, query)
+
+
+def _rank_newest(queryset: PaperQuerySet, newest_matches: PaperQuerySet, rank: Any) -> PaperQuerySet:
+    return (
+        queryset.filter(pk__in=newest_matches.values("pk")[:MAX_RANKED_MATCHES])
+        .defer("search_vector")
+        .annotate(rank=rank, match_count=Window(Count("*")))
+        .order_by("-rank", F("listed_on").desc(nulls_last=True), "-id")
+    )
+
+
+def attach_headlines(papers: Sequence[Paper], query: str) -> None:
+    """Set `title_headline` and `abstract_headline` (text with sentinel highlights) on each paper.
+
+    Only the rows of the page being shown get here, so ts_headline runs on a handful of rows, in one
+    query, instead of on every match.
+    """
+    if not papers:
+        return
+    if connection.vendor == "postgresql":
+        by_pk = _headlines_on_postgresql([paper.pk for paper in papers], query)
+    else:
+        terms = query_terms(query)
+        by_pk = {
+            paper.pk: (mark_terms(paper.title, terms), abstract_excerpt(paper.abstract, terms))
+            for paper in papers
+        }
+    for paper in papers:
+        headline = by_pk.get(paper.pk, (paper.title, paper.abstract))
+        paper.title_headline, paper.abstract_headline = headline  # type: ignore[attr-defined]
+
+
+# PostgreSQL
+
+
+class ParsedSearchQuery(SearchQuery):
+    """A tsquery PostgreSQL has already parsed, passed back as a literal instead of being parsed again.
+
+    As a constant it lets the planner estimate the number of matches from the column's statistics.
+    """
+
+    template = "%(expressions)s::tsquery"
+
+
+def parse_query(query: str) -> str:
+    """The tsquery (as text) for a web-style query; empty when nothing is left to search.
+
+    Titles and abstracts are indexed with the 'english' configuration and author names with 'simple'
+    (names are not stemmed: "Graves" stays "graves"), so the query is parsed both ways and either may
+    match. When both parses agree, as they do for most words, the query is not doubled: "'sensor' |
+    'sensor'" would make the planner expect twice the matches.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT websearch_to_tsquery('english', %s)::text, websearch_to_tsquery('simple', %s)::text",
+            [query, query],
+        )
+        english, simple = cursor.fetchone()
+    if not english or not simple or english == simple:
+        return english or simple
+    return f"({english}) | ({simple})"
+
+
+def _matches_are_common(table: str, tsquery: str) -> bool:
+    """Whether so many papers match that walking listed_on backwards beats collecting every match.
+
+    The walk passes about MAX_RANKED_MATCHES · papers / matches rows, the bitmap scan fetches every
+    match, and a row passed costs about twice a row fetched (measured), so the plans break even at
+    matches ≈ sqrt(2 · MAX_RANKED_MATCHES · papers): about 8,700 (12%) of 75k papers.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {connection.ops.quote_name(table)} "
+            "WHERE search_vector @@ %s::tsquery",
+            [tsquery],
+        )
+        plan = cursor.fetchone()[0]
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+        papers = max(cursor.fetchone()[0], 0)
+    estimated_matches = plan[0]["Plan"]["Plan Rows"]
+    return estimated_matches > math.sqrt(2 * MAX_RANKED_MATCHES * papers)
+
+
+def _ranked_on_postgresql(queryset: PaperQuerySet, query: str) -> PaperQuerySet:
+    parsed = parse_query(query)
+    if not parsed:
+        return queryset.none()
+    tsquery = ParsedSearchQuery(parsed)
+    matches = queryset.filter(search_vector=tsquery)
+    if _matches_are_common(queryset.model._meta.db_table, parsed):
+        newest = matches.order_by("-listed_on", "-id")
+    else:
+        # `listed_on + 0` sorts the same but no index provides it, so the planner cannot walk listed_on.
+        unindexed_day = Func(F("listed_on"), template="(%(expressions)s + 0)", output_field=DateField())
+        newest = matches.order_by(unindexed_day.desc(), "-id")
+    return _rank_newest(queryset, newest, SearchRank(F("search_vector"), tsquery))
+
+
+def _headlines_on_postgresql(pks: list[int], query: str) -> dict[int, tuple[str, str]]:
+    from papers.models import Paper
+
+    tsquery = ParsedSearchQuery(parse_query(query))
+    rows = Paper.objects.filter(pk__in=pks).values_list(
+        "pk",
+        SearchHeadline(
+            "title",
+            tsquery,
+            config="english",
+            start_sel=HIGHLIGHT_START,
+            stop_sel=HIGHLIGHT_STOP,
+            highlight_all=True,
+        ),
+        SearchHeadline(
+            "abstract",
+            tsquery,
+            config="english",
+            start_sel=HIGHLIGHT_START,
+            stop_sel=HIGHLIGHT_STOP,
+            min_words=20,
+            max_words=45,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        ),
+    )
+    return {pk: (title, abstract) for pk, title, abstract in rows}
+
+
+# SQLite (development): LIKE on every row, good enough for a few thousand papers.
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a query, lowercased and deduplicated; SQLite has no query parser."""
+    return list(dict.fromkeys(word.lower() for word in _WORD.findall(query)))
+
+
+def _ranked_on_sqlite(queryset: PaperQuerySet, query: str) -> PaperQuerySet:
+    terms = query_terms(query)
+    if not terms:
+        return queryset.none()
+    matches = queryset
+    in_title = Q()
+    for term in terms:
+        matches = matches.filter(
+            Q(title__icontains=term) | Q(abstract__icontains=term) | Q(authors__icontains=term)
+        )
+        in_title &= Q(title__icontains=term)
+    # A paper with every word in its title comes before one that has them elsewhere.
+    rank = Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return _rank_newest(queryset, matches.order_by("-listed_on", "-id"), rank)
+
+
+def mark_terms(text: str, terms: Iterable[str]) -> str:
+    """`text` with every case-insensitive occurrence of a term wrapped in highlight sentinels."""
+    words = sorted({term for term in terms if term}, key=len, reverse=True)
+    if not words:
+        return text
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    return pattern.sub(lambda match: f"{HIGHLIGHT_START}{match.group(0)}{HIGHLIGHT_STOP}", text)
+
+
+def abstract_excerpt(abstract: str, terms: Sequence[str], *, words: int = 45) -> str:
+    """About `words` words of the abstract around the first matching term, highlighted."""
+    tokens = abstract.split()
+    lowered = [token.lower() for token in tokens]
+    first = next((i for i, token in enumerate(lowered) if any(term in token for term in terms)), 0)
+    start = max(0, first - words // 3)
+    excerpt = " ".join(tokens[start : start + words])
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + words < len(tokens) else ""
+    return prefix + mark_terms(excerpt, terms) + suffix

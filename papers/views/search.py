@@ -1,0 +1,47 @@
+"""Search: /search/?q=… renders the whole page; HTMX live search asks for just the results."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from papers import search as paper_search
+from papers.models import Paper
+from papers.views.htmx import HtmxHttpRequest, wants_fragment
+from papers.views.pagination import paginate_counted
+
+EXAMPLE_QUERIES = [
+    "spiking neural networks",
+    '"in-context learning"',
+    "diffusion -image",
+    "hippocampus OR grid cells",
+    "Yann LeCun",
+]
+
+
+@require_safe
+@vary_on_headers("HX-Request", "HX-History-Restore-Request", "HX-Target")
+def search(request: HtmxHttpRequest) -> HttpResponse:
+    query, truncated = paper_search.clean_query(request.GET.get("q", ""))
+    page = None
+    if query:
+        page = paginate_counted(
+            request, Paper.objects.search(query), max_count=paper_search.MAX_RANKED_MATCHES
+        )
+        paper_search.attach_headlines(list(page.object_list), query)
+
+    if wants_fragment(request, target="load-more"):
+        return render(request, "papers/_paper_list.html#paper-items", {"page_obj": page})
+    context = {
+        "query": query,
+        "truncated": truncated,
+        "page_obj": page,
+        "max_query_length": paper_search.MAX_QUERY_LENGTH,
+        "max_ranked": paper_search.MAX_RANKED_MATCHES,
+        "examples": EXAMPLE_QUERIES,
+    }
+    if wants_fragment(request, target="search-results"):
+        return render(request, "papers/search.html#search-results", context)
+    return render(request, "papers/search.html", context)
