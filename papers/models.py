@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import secrets
 import unicodedata
 from typing import Any
 
@@ -260,3 +261,28 @@ class ReadingListItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper_id} on list {self.reading_list_id}"
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Profile(models.Model):
+    """Per-user settings that are not about authentication."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    # Secret in the URLs of a user's private exports and feeds (reference managers and feed readers
+    # cannot log in). Regenerating it invalidates every old URL at once.
+    feed_token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+
+    def __str__(self) -> str:
+        return f"profile of {self.user_id}"
+
+    @classmethod
+    def for_user(cls, user: Any) -> Profile:
+        profile, _ = cls.objects.get_or_create(user=user)
+        return profile
+
+    def regenerate_feed_token(self) -> None:
+        self.feed_token = _new_token()
+        self.save(update_fields=["feed_token"])
