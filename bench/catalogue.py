@@ -1,0 +1,105 @@
+"""Catalogue benchmark: import the 75k arXiv papers into PostgreSQL, then time searches.
+
+    .venv/bin/python -m bench.catalogue [--database-url URL] [--keep] [--queries N]
+
+Goals (issue 2, 2-core machine): the import in at most 60 s; search p95 at most 50 ms. Search is timed
+as the server sees it: the whole /search/ page rendered through Django (query, ranking, headlines,
+template), from a warm process, for a fixed set of queries: hand-picked researcher queries plus words
+and phrases drawn (with a fixed seed) from the catalogue's own titles, rare and common alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import re
+
+from bench.setup_db import ARXIV_75K, DEFAULT_URL, percentiles, setup_django, time_calls, timed
+
+HAND_PICKED = [
+    "spiking neural networks",
+    "diffusion models",
+    "large language models",
+    "reinforcement learning from human feedback",
+    '"in-context learning"',
+    "graph neural network",
+    "vision transformer",
+    "mixture of experts",
+    "retrieval augmented generation",
+    "hippocampus",
+    "protein structure",
+    "federated learning privacy",
+    "gaussian splatting",
+    "speculative decoding",
+    "learning",
+    "model",
+    "zxqv qwpx",
+    "diffusion -image",
+    "sparse autoencoder interpretability",
+    "Yann LeCun",
+]
+WORD = re.compile(r"[A-Za-z][A-Za-z-]{3,}")
+
+
+def sample_queries(count: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    titles = []
+    with gzip.open(ARXIV_75K, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            titles.append(json.loads(line)["title"])
+    queries = list(HAND_PICKED)
+    while len(queries) < count:
+        words = WORD.findall(rng.choice(titles))
+        if not words:
+            continue
+        start = rng.randrange(len(words))
+        queries.append(" ".join(words[start : start + rng.choice((1, 1, 2, 3))]))
+    return queries[:count]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--keep", action="store_true", help="reuse the database (skip the fresh import)")
+    parser.add_argument("--queries", type=int, default=300)
+    args = parser.parse_args()
+
+    setup_django(args.database_url, fresh=not args.keep)
+    from django.db import connection
+    from django.test import Client
+
+    from papers.importers import import_file
+    from papers.models import Paper
+
+    results: dict[str, float] = {}
+    if not args.keep:
+        with timed("import 75k (fresh database)", results):
+            report = import_file(ARXIV_75K)
+        print(f"  {report}")
+        with timed("re-import 75k (all unchanged)", results):
+            report = import_file(ARXIV_75K)
+        print(f"  {report}")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE papers_paper")
+    print(f"papers in catalogue: {Paper.objects.count()}")
+
+    client = Client()
+    queries = sample_queries(args.queries)
+    for query in queries[:20]:  # warm the process and PostgreSQL's cache, as a running server would be
+        client.get("/search/", {"q": query})
+    samples = []
+    for query in queries:
+        (elapsed,) = time_calls(lambda q=query: client.get("/search/", {"q": q}))
+        samples.append(elapsed)
+    stats = percentiles(samples)
+    print(f"search page ({len(queries)} queries): " + ", ".join(f"{k} {v}" for k, v in stats.items()))
+    slowest = sorted(zip(samples, queries, strict=True), reverse=True)[:5]
+    print("slowest: " + "; ".join(f"{q!r} {ms:.1f} ms" for ms, q in slowest))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Shared set-up for the benchmarks: a throwaway PostgreSQL database and Django configured against it.
+
+Benchmarks run on PostgreSQL (the production database) on this machine; pass --database-url to point
+elsewhere on 127.0.0.1. The database named in the URL is dropped and created again unless --keep.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("PAPERSHELF_SHARED", ROOT.parent / "shared"))
+ARXIV_75K = SHARED / "data" / "arxiv_cs_abstracts_75k.jsonl.gz"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/papershelf_bench"
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(url: str, *, fresh: bool) -> None:
+    """Point Django at `url` (recreated when `fresh`) and migrate it."""
+    if fresh:
+        recreate_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+
+
+@contextmanager
+def timed(label: str, results: dict[str, float]) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    results[label] = time.perf_counter() - start
+    print(f"{label}: {results[label]:.2f} s", flush=True)
+
+
+def percentiles(samples_ms: list[float]) -> dict[str, float]:
+    ordered = sorted(samples_ms)
+    q = statistics.quantiles(ordered, n=100, method="inclusive")
+    return {
+        "n": len(ordered),
+        "p50_ms": round(q[49], 2),
+        "p95_ms": round(q[94], 2),
+        "p99_ms": round(q[98], 2),
+        "max_ms": round(ordered[-1], 2),
+    }
+
+
+def time_calls(call: Callable[[], object], repeat: int = 1) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
