@@ -32,7 +32,7 @@ browser:
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy .
+	$(BIN)/mypy
 
 test: $(VENV)/.installed browser
 	$(BIN)/python manage.py makemigrations --check --dry-run
