@@ -88,10 +88,11 @@ def main() -> None:
         cursor.execute("VACUUM ANALYZE papers_paper")
     print(f"papers in catalogue: {Paper.objects.count()}")
 
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     queries = sample_queries(args.queries)
     for query in queries[:20]:  # warm the process and PostgreSQL's cache, as a running server would be
-        client.get("/search/", {"q": query})
+        response = client.get("/search/", {"q": query})
+        assert response.status_code == 200, f"{query!r}: HTTP {response.status_code}"
     samples = []
     for query in queries:
         (elapsed,) = time_calls(partial(client.get, "/search/", {"q": query}))
