@@ -139,6 +139,17 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKE
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
 CELERY_RESULT_BACKEND = None
+# Publishing happens inside web requests: when the broker is down, fail within a fraction of a second
+# (the re-rank outbox keeps the work) instead of blocking the user behind kombu's default retries.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.2,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -149,6 +160,10 @@ CELERY_BEAT_SCHEDULE = {
     "fetch-daily-papers": {
         "task": "papers.tasks.fetch_daily_papers",
         "schedule": crontab(hour=1, minute=0),
+    },
+    "drain-rerank-outbox": {
+        "task": "recommender.tasks.drain_rerank_outbox",
+        "schedule": 60.0,
     },
     "train-recommender": {
         "task": "recommender.tasks.train_recommender",
