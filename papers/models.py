@@ -104,6 +104,17 @@ class PaperQuerySet(models.QuerySet["Paper"]):
         """Papers matching a web-style query, best first; see papers.search for ranking and its limits."""
         return search.ranked(self, query)
 
+    def visible_to(self, user: Any) -> PaperQuerySet:
+        """Without the papers `user` marked "not interested"; everything for an anonymous visitor.
+
+        One NOT EXISTS subquery on the (user, paper) unique index, so the personal listings (daily,
+        trending, search, and the feed) stay a single query however many papers the user dismissed.
+        """
+        if not getattr(user, "is_authenticated", False):
+            return self
+        dismissed = Dismissal.objects.filter(user=user, paper=models.OuterRef("pk"))
+        return self.filter(~models.Exists(dismissed))
+
 
 class Paper(models.Model):
     class Source(models.TextChoices):

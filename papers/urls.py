@@ -4,7 +4,18 @@ import datetime
 
 from django.urls import path, register_converter
 
-from papers.views import catalogue, search
+from papers.views import (
+    account,
+    catalogue,
+    exports,
+    hidden,
+    items,
+    list_import,
+    lists,
+    saving,
+    search,
+    votes,
+)
 
 
 class DayConverter:
@@ -61,4 +72,38 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("papers/<int:pk>/", catalogue.paper_detail, name="detail"),
     path("abs/<path:arxiv_id>/", catalogue.paper_detail_arxiv, name="detail_arxiv"),
+]
+
+# Reading lists and votes
+urlpatterns += [
+    path("papers/<int:pk>/upvote/", votes.upvote, name="paper_upvote"),
+    path("papers/<int:pk>/save/", saving.paper_save, name="paper_save"),
+    path("papers/<int:pk>/save/new-list/", saving.paper_save_new_list, name="paper_save_new_list"),
+    path("papers/<int:pk>/dismiss/", hidden.dismiss, name="paper_dismiss"),
+    path("papers/<int:pk>/undismiss/", hidden.undismiss, name="paper_undismiss"),
+    path("hidden/", hidden.hidden_papers, name="hidden"),
+    path("lists/", lists.list_index, name="list_index"),
+    path("lists/new/", lists.list_create, name="list_create"),
+    path("lists/<int:pk>/", lists.list_detail, name="list_detail"),
+    path("lists/<int:pk>/edit/", lists.list_edit, name="list_edit"),
+    path("lists/<int:pk>/delete/", lists.list_delete, name="list_delete"),
+    path("lists/<int:pk>/share/", lists.list_share, name="list_share"),
+    path("lists/<int:pk>/unshare/", lists.list_unshare, name="list_unshare"),
+    path("lists/<int:pk>/reorder/", items.list_reorder, name="list_reorder"),
+    path("lists/<int:pk>/remove/", items.list_remove_items, name="list_remove_items"),
+    path("lists/items/<int:pk>/status/", items.item_status, name="list_item_status"),
+    path("lists/items/<int:pk>/note/", items.item_note, name="list_item_note"),
+    path("shared/<str:token>/", lists.list_shared, name="list_shared"),
+]
+
+# Exports, imports and account data
+urlpatterns += [
+    path("lists/<int:pk>/export.<slug:fmt>", exports.list_export, name="list_export"),
+    path("shared/<str:share_token>/export.<slug:fmt>", exports.shared_list_export, name="shared_list_export"),
+    path("lists/<int:pk>/import/", list_import.list_import, name="list_import"),
+    path("account/", account.account, name="account"),
+    path("account/export.json", account.account_export, name="account_export"),
+    path("account/feed-token/", account.account_feed_token, name="account_feed_token"),
+    path("account/delete/", account.account_delete_view, name="account_delete"),
+    path("account/deleted/", account.account_deleted, name="account_deleted"),
 ]

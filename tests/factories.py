@@ -5,7 +5,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from papers.models import Paper
+from papers.models import Paper, ReadingList, ReadingListItem
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -31,3 +31,20 @@ class PaperFactory(factory.django.DjangoModelFactory):
     listed_on = datetime.date(2024, 1, 10)
     source_upvotes = 0
     source = Paper.Source.ARXIV_API
+
+
+class ReadingListFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReadingList
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Reading list {n}")
+
+
+class ReadingListItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReadingListItem
+
+    reading_list = factory.SubFactory(ReadingListFactory)
+    paper = factory.SubFactory(PaperFactory)
+    position = factory.Sequence(lambda n: n)

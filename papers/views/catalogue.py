@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from papers.models import Paper, PaperQuerySet
+from papers.user_state import UserPaperState
 from papers.views.htmx import HtmxHttpRequest, wants_fragment
 from papers.views.pagination import paginate
 from papers.views.periods import PERIOD_KINDS, Period
@@ -30,16 +31,19 @@ def _listing(request: HtmxHttpRequest, period: Period | None) -> HttpResponse:
     sort = request.GET.get("sort", DEFAULT_SORT)
     if sort not in SORTS:
         sort = DEFAULT_SORT
-    papers = (
-        Paper.objects.none() if period is None else Paper.objects.listed_between(period.start, period.end)
-    )
+    visible = Paper.objects.visible_to(request.user)
+    papers = visible.none() if period is None else visible.listed_between(period.start, period.end)
     page = paginate(request, _sorted(papers, sort))
+    user_state = UserPaperState.for_page(request.user, page)
     if wants_fragment(request):
-        return render(request, "papers/_paper_list.html#paper-items", {"page_obj": page})
+        return render(
+            request, "papers/_paper_list.html#paper-items", {"page_obj": page, "user_state": user_state}
+        )
 
     context: dict[str, object] = {
         "period": period,
         "page_obj": page,
+        "user_state": user_state,
         "sort": sort,
         "sorts": SORTS,
         # Kept on the links to other days and periods, so browsing keeps the chosen order.
@@ -94,10 +98,17 @@ def month(request: HtmxHttpRequest, day: datetime.date) -> HttpResponse:
 @require_safe
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def trending(request: HtmxHttpRequest) -> HttpResponse:
-    page = paginate(request, Paper.objects.trending(window_days=TRENDING_WINDOW_DAYS))
+    papers = Paper.objects.visible_to(request.user).trending(window_days=TRENDING_WINDOW_DAYS)
+    page = paginate(request, papers)
+    context = {"page_obj": page, "user_state": UserPaperState.for_page(request.user, page)}
     if wants_fragment(request):
-        return render(request, "papers/_paper_list.html#paper-items", {"page_obj": page})
-    return render(request, "papers/trending.html", {"page_obj": page, "window_days": TRENDING_WINDOW_DAYS})
+        return render(request, "papers/_paper_list.html#paper-items", context)
+    return render(request, "papers/trending.html", context | {"window_days": TRENDING_WINDOW_DAYS})
+
+
+def _paper_page(request: HtmxHttpRequest, paper: Paper) -> HttpResponse:
+    context = {"paper": paper, "user_state": UserPaperState.for_papers(request.user, [paper])}
+    return render(request, "papers/paper_detail.html", context)
 
 
 @require_safe
@@ -106,14 +117,14 @@ def paper_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if paper.arxiv_id:
         # One page, one address: a paper with an arXiv id lives at /abs/<id>/.
         return redirect(paper)
-    return render(request, "papers/paper_detail.html", {"paper": paper})
+    return _paper_page(request, paper)
 
 
 @require_safe
 def paper_detail_arxiv(request: HtmxHttpRequest, arxiv_id: str) -> HttpResponse:
     paper = Paper.objects.filter(arxiv_id=arxiv_id).first()
     if paper is not None:
-        return render(request, "papers/paper_detail.html", {"paper": paper})
+        return _paper_page(request, paper)
     # arXiv links often carry a version (2401.00001v2); the catalogue keeps one row per paper.
     versioned = _ARXIV_VERSION.match(arxiv_id)
     if versioned is None:

@@ -9,6 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from papers import search as paper_search
 from papers.models import Paper
+from papers.user_state import UserPaperState
 from papers.views.htmx import HtmxHttpRequest, wants_fragment
 from papers.views.pagination import paginate_counted
 
@@ -28,13 +29,19 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     page = None
     if query:
         page = paginate_counted(
-            request, Paper.objects.search(query), max_count=paper_search.MAX_RANKED_MATCHES
+            request,
+            Paper.objects.visible_to(request.user).search(query),
+            max_count=paper_search.MAX_RANKED_MATCHES,
         )
         paper_search.attach_headlines(list(page.object_list), query)
+    user_state = UserPaperState.for_page(request.user, page)
 
     if wants_fragment(request, target="load-more"):
-        return render(request, "papers/_paper_list.html#paper-items", {"page_obj": page})
+        return render(
+            request, "papers/_paper_list.html#paper-items", {"page_obj": page, "user_state": user_state}
+        )
     context = {
+        "user_state": user_state,
         "query": query,
         "truncated": truncated,
         "page_obj": page,

@@ -1,0 +1,199 @@
+"""Importing papers into a reading list from pasted arXiv ids/URLs or an uploaded .bib or .ris file.
+
+    import_into_list(*, reading_list, text=None, upload=None) -> ImportResult
+
+The input is read and checked whole first (limits, format, every entry), then matched to the catalogue
+(parse.py, match.py), then arXiv is asked about ids the catalogue lacks. Only when all of that succeeded
+is anything written, in one transaction: the new catalogue papers and the list items. Any failure before
+that raises `ImportRefused` with a message for the user, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+import requests
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from papers import sources
+from papers.importers import PaperRecord, import_records
+from papers.list_imports.match import MatchResult, Unmatched, look_up_arxiv_ids, match_entries
+from papers.list_imports.parse import (
+    Entry,
+    ImportRefused,
+    decode_text,
+    detect_format,
+    parse_bibtex,
+    parse_pasted,
+    parse_ris,
+)
+from papers.models import Paper, ReadingList
+from papers.reading_lists import reading_list_add
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_ENTRIES = 1000
+MAX_PASTE_CHARS = 100_000
+# One arXiv API request's worth. Each further 100 would hold the request three more seconds (arXiv's
+# rate limit), so larger imports of papers new to the catalogue are asked to come in parts.
+MAX_ARXIV_LOOKUPS = sources.ARXIV_IDS_PER_REQUEST
+UPLOAD_EXTENSIONS = (".bib", ".bibtex", ".ris", ".txt")
+CATALOGUE_ORIGIN = "reading-list import"
+
+
+@dataclass
+class ImportResult:
+    added: list[Paper] = field(default_factory=list)
+    already_on_list: list[Paper] = field(default_factory=list)
+    unmatched: list[Unmatched] = field(default_factory=list)
+    # Papers that were new to the catalogue and were fetched from arXiv (all of them also in `added`
+    # or `already_on_list`).
+    looked_up: int = 0
+
+
+def import_into_list(
+    *, reading_list: ReadingList, text: str | None = None, upload: UploadedFile | None = None
+) -> ImportResult:
+    """Add the papers `text` or `upload` names to `reading_list`; `ImportRefused` if nothing can be."""
+    entries = read_entries(text=text, upload=upload)
+    match = match_entries(entries)
+    records, unknown_ids = _look_up(match)
+    with transaction.atomic():
+        fetched = _add_to_catalogue(records)
+        result = ImportResult(unmatched=list(match.unmatched), looked_up=len(fetched))
+        result.unmatched += [
+            Unmatched(entry.label, f"unknown arXiv id {entry.arxiv_id}", entry.line)
+            for entry in _first_per_arxiv_id(entries)
+            if entry.arxiv_id in unknown_ids
+        ]
+        on_list = set(reading_list.items.values_list("paper_id", flat=True))
+        seen: set[int] = set()
+        for entry in entries:
+            paper = match.matched.get(entry) or fetched.get(entry.arxiv_id)
+            if paper is None or paper.pk in seen:
+                continue
+            seen.add(paper.pk)
+            if paper.pk in on_list:
+                result.already_on_list.append(paper)
+            else:
+                reading_list_add(reading_list=reading_list, paper=paper)
+                result.added.append(paper)
+    result.unmatched.sort(key=lambda unmatched: unmatched.line or 0)
+    return result
+
+
+def read_entries(*, text: str | None = None, upload: UploadedFile | None = None) -> list[Entry]:
+    """The entries of the pasted text or the uploaded file, checked against the limits."""
+    text = (text or "").strip()
+    if upload is not None and text:
+        raise ImportRefused("Paste ids or upload a file, not both at once.")
+    if upload is not None:
+        entries = _read_upload(upload)
+    elif text:
+        if len(text) > MAX_PASTE_CHARS:
+            raise ImportRefused(
+                f"The pasted text is {len(text):,} characters long; at most {MAX_PASTE_CHARS:,} can be "
+                "imported at once. Nothing was added."
+            )
+        entries = _parse_text(text, pasted=True)
+    else:
+        raise ImportRefused("Paste arXiv ids or URLs, or choose a .bib or .ris file.")
+    if len(entries) > MAX_ENTRIES:
+        raise ImportRefused(
+            f"This has {len(entries):,} entries; at most {MAX_ENTRIES:,} can be imported at once. "
+            "Split it into smaller parts. Nothing was added."
+        )
+    return entries
+
+
+def _read_upload(upload: UploadedFile) -> list[Entry]:
+    name = upload.name or ""
+    # The size is known before a byte is read: a huge upload is refused without loading it.
+    if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+        raise ImportRefused(
+            f"“{name}” is {upload.size / 1024 / 1024:.1f} MB; files of at most "
+            f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB can be imported. Nothing was added."
+        )
+    if PurePath(name).suffix.lower() not in UPLOAD_EXTENSIONS:
+        raise ImportRefused(f"“{name}” is not a BibTeX (.bib) or RIS (.ris) file.")
+    data = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        # The reported size was wrong (a streamed upload); the limit still holds.
+        raise ImportRefused(
+            f"“{name}” is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB. Nothing was added."
+        )
+    if not data.strip():
+        raise ImportRefused(f"“{name}” is empty.")
+    return _parse_text(decode_text(data), pasted=False)
+
+
+def _parse_text(text: str, *, pasted: bool) -> list[Entry]:
+    detected = detect_format(text)
+    if detected == "ris":
+        return parse_ris(text)
+    if detected == "bibtex":
+        return parse_bibtex(text)
+    if pasted:
+        return parse_pasted(text)
+    raise ImportRefused(
+        "This file is neither BibTeX (entries such as @article{…}) nor RIS (records starting with "
+        "“TY  - ”). Nothing was added."
+    )
+
+
+def _look_up(match: MatchResult) -> tuple[list[PaperRecord], set[str]]:
+    if not match.to_look_up:
+        return [], set()
+    if len(match.to_look_up) > MAX_ARXIV_LOOKUPS:
+        raise ImportRefused(
+            f"{len(match.to_look_up)} of these papers are not in the catalogue yet and must be looked up on "
+            f"arXiv; at most {MAX_ARXIV_LOOKUPS} can be per import. Split it into smaller parts. "
+            "Nothing was added."
+        )
+    try:
+        records, unknown = look_up_arxiv_ids(match.to_look_up)
+    # RequestException: the client turns connection failures and timeouts into SourceUnavailable, but
+    # a broken response stream (ChunkedEncodingError and kin) comes through as it is.
+    except (sources.SourceError, requests.RequestException):
+        raise ImportRefused(
+            "arXiv could not be reached to look up the papers that are not in the catalogue yet, so "
+            "nothing was added. Please try again in a few minutes."
+        ) from None
+    return records, set(unknown)
+
+
+def _add_to_catalogue(records: list[PaperRecord]) -> dict[str, Paper]:
+    """The catalogue papers for arXiv's records, by arXiv id, after writing the new ones."""
+    if not records:
+        return {}
+    import_records(records, origin=CATALOGUE_ORIGIN)
+    ids = [record.arxiv_id for record in records]
+    papers = Paper.objects.defer("search_vector").filter(arxiv_id__in=ids)
+    return {paper.arxiv_id: paper for paper in papers if paper.arxiv_id}
+
+
+def _first_per_arxiv_id(entries: list[Entry]) -> list[Entry]:
+    firsts: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.arxiv_id:
+            firsts.setdefault(entry.arxiv_id, entry)
+    return list(firsts.values())
+
+
+__all__ = [
+    "MAX_ENTRIES",
+    "MAX_PASTE_CHARS",
+    "MAX_UPLOAD_BYTES",
+    "Entry",
+    "ImportRefused",
+    "ImportResult",
+    "MatchResult",
+    "Unmatched",
+    "import_into_list",
+    "match_entries",
+    "parse_bibtex",
+    "parse_pasted",
+    "parse_ris",
+    "read_entries",
+]

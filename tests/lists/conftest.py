@@ -1,0 +1,55 @@
+"""Personas for the reading list tests: alice owns things, bob is a stranger to them."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from papers.reading_lists import default_reading_list
+from tests.factories import PaperFactory, ReadingListFactory, ReadingListItemFactory, UserFactory
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(username="alice")
+
+
+@pytest.fixture
+def bob(db):
+    return UserFactory(username="bob")
+
+
+@pytest.fixture
+def alice_client(alice):
+    client = Client()
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def bob_client(bob):
+    client = Client()
+    client.force_login(bob)
+    return client
+
+
+@pytest.fixture
+def paper(db):
+    return PaperFactory(title="Grid cells as a metric for space")
+
+
+@pytest.fixture
+def alices_list(alice):
+    return ReadingListFactory(owner=alice, name="Navigation")
+
+
+@pytest.fixture
+def alices_default(alice):
+    return default_reading_list(alice)
+
+
+@pytest.fixture
+def alices_item(alices_list, paper):
+    return ReadingListItemFactory(reading_list=alices_list, paper=paper)
