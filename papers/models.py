@@ -285,6 +285,12 @@ class Profile(models.Model):
     # Secret in the URLs of a user's private exports and feeds (reference managers and feed readers
     # cannot log in). Regenerating it invalidates every old URL at once.
     feed_token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+    # Topic terms picked at onboarding; the recommender reads them as a profile until saves take over.
+    interests = models.JSONField(default=list, blank=True)
+    onboarded_at = models.DateTimeField(null=True, blank=True)
+    # The feed shows papers listed since the previous visit first ("new since you last looked").
+    feed_visited_at = models.DateTimeField(null=True, blank=True)
+    feed_previous_visit_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"profile of {self.user_id}"

@@ -35,6 +35,8 @@ class ModelVersion(models.Model):
     n_interactions = models.PositiveIntegerField(default=0)
     timings = models.JSONField(default=dict, blank=True, help_text="Seconds per phase.")
     metrics = models.JSONField(default=dict, blank=True)
+    # Onboarding topics derived from the catalogue at training time: [{"label", "terms", "paper_ids"}].
+    topics = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
 
     objects = ModelVersionQuerySet.as_manager()
@@ -111,3 +113,17 @@ class RerankRequest(models.Model):
 
     def __str__(self) -> str:
         return f"re-rank user {self.user_id}"
+
+
+class FeedImpression(models.Model):
+    """A paper the user has been shown in their feed; the digest never mails it again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    paper = models.ForeignKey("papers.Paper", on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "paper"], name="one_impression_per_paper")]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} saw paper {self.paper_id}"
