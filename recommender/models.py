@@ -61,6 +61,7 @@ class Recommendation(models.Model):
         TERMS = "terms", "Shares terms with your interests"
         COLLABORATIVE = "collaborative", "Saved by readers who also saved"
         POPULAR = "popular", "Popular now"
+        NEW = "new", "New this week"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recommendations"
@@ -83,6 +84,15 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.rank} for user {self.user_id}: paper {self.paper_id}"
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in words a researcher understands (needs `reason_paper` loaded: select_related)."""
+        from recommender.reasons import reason_text
+
+        return reason_text(
+            self.reason, self.reason_paper.title if self.reason_paper else "", self.reason_terms
+        )
 
 
 class SimilarPaper(models.Model):
