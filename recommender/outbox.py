@@ -22,9 +22,7 @@ logger = logging.getLogger(__name__)
 def request_rerank(user_id: int) -> None:
     # One import can save a thousand papers in one transaction: record and enqueue the user once.
     # The pending callbacks live on the connection, and Django drops them on rollback.
-    if any(
-        getattr(callback, "rerank_user_id", None) == user_id for _, callback, _ in connection.run_on_commit
-    ):
+    if any(getattr(entry[1], "rerank_user_id", None) == user_id for entry in connection.run_on_commit):
         return
     # An upsert, not get-or-create: two actions of one user in flight at once must not collide.
     RerankRequest.objects.bulk_create(

@@ -7,6 +7,17 @@ from celery import shared_task
 from recommender import outbox
 
 
+@shared_task(ignore_result=True)
+def train_recommender() -> int:
+    """The nightly run (beat, 03:00 UTC by default). A second run while one is going exits at once."""
+    from recommender.nightly import TrainingAlreadyRunning, train_and_publish
+
+    try:
+        return train_and_publish().pk
+    except TrainingAlreadyRunning:
+        return 0
+
+
 @shared_task(acks_late=True, ignore_result=True)
 def rerank_user(user_id: int) -> None:
     """Re-rank one user with the current model (no refit), then clear their outbox row."""

@@ -1,0 +1,60 @@
+"""Re-run the blend-weight search of ``recommender.tuning`` on CiteULike-a's P=10 training data.
+
+    .venv/bin/python bench/tune_citeulike.py [--dataset ../shared/data/citeulike-a] [--set key=value ...]
+
+Prints every grid point and the best (w_cf, w_pop) per history length; ``--set`` overrides a structural
+setting (e.g. ``--set cf_beta=0.5`` or ``--set features.max_df=0.1``) to compare variants on validation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from recommender.citeulike import load_citeulike
+from recommender.train import DEFAULT_SETTINGS, RecommenderSettings
+from recommender.tuning import best_per_history, tune_blend
+
+
+def with_overrides(settings: RecommenderSettings, overrides: list[str]) -> RecommenderSettings:
+    for override in overrides:
+        key, _, raw = override.partition("=")
+        value = type(
+            getattr(settings.features if key.startswith("features.") else settings, key.split(".")[-1])
+        )(raw)
+        if key.startswith("features."):
+            settings = replace(settings, features=replace(settings.features, **{key.split(".")[1]: value}))
+        else:
+            settings = replace(settings, **{key: value})
+    return settings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--dataset", default=str(Path(__file__).resolve().parents[2] / "shared/data/citeulike-a")
+    )
+    parser.add_argument("--set", action="append", default=[], dest="overrides")
+    args = parser.parse_args()
+    settings = with_overrides(DEFAULT_SETTINGS, args.overrides)
+    split = load_citeulike(args.dataset, 10)
+    started = time.perf_counter()
+    points = tune_blend(split.papers, split.train, settings=settings)
+    for p in points:
+        recall = " ".join(f"{v:.4f}" for v in p.recall.values())
+        weights = f"w_cf={p.cf_weight:<5} w_pop={p.popularity_weight:<5}"
+        print(f"h={p.history} {weights} {recall}  mean={p.objective:.4f}")
+    print("best:")
+    for length, p in best_per_history(points).items():
+        recall = " ".join(f"{v:.4f}" for v in p.recall.values())
+        print(f"h={length} w_cf={p.cf_weight} w_pop={p.popularity_weight} {recall} mean={p.objective:.4f}")
+    print(f"{time.perf_counter() - started:.0f}s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,222 @@
+"""The read side of the personalized feed: stored Recommendation rows in the order a reader wants them.
+
+A feed page is one query over the user's rows for the current model version: papers listed on or after
+the "since" day (the previous visit, or the last few days) first, best rank first, then the older ones
+worth catching up on, by rank. Papers the user dismissed or already keeps on a list are left out here,
+even though the re-rank drops them too: the read must be right in the seconds before the re-rank has run.
+Nothing here fits, loads or scores a model (ARCHITECTURE: serving is a read).
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import models
+from django.utils import timezone
+
+from papers.models import Dismissal, Paper, Profile, ReadingListItem, Upvote
+from recommender.models import FeedImpression, ModelVersion, Recommendation, SimilarPaper
+
+PAGE_SIZE = 20
+# The first visit (or one after the previous visit was forgotten) calls the last few days "new".
+NEW_DAYS_WITHOUT_VISIT = 3
+# A refresh, or coming back after lunch, must not empty "new since your last visit": the previous visit
+# only moves when the last one is at least this old.
+VISIT_GAP = datetime.timedelta(hours=1)
+SIMILAR_PAPERS_SHOWN = 10
+# Ids a client may send back as "already on my page"; the stored ranking is 200 deep.
+MAX_EXCLUDED = 500
+
+
+class FeedStatus(enum.Enum):
+    """Why a feed has no cards, read only when the first page came back empty."""
+
+    ONBOARDING = "onboarding"  # no signal at all: ask for topics, papers or upvotes
+    PERSONALIZING = "personalizing"  # signals and a model, but the re-rank has not written rows yet
+    WARMING_UP = "warming_up"  # signals, but no model has been trained yet
+    EXHAUSTED = "exhausted"  # rows exist, and the user has dismissed or saved every one
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    recommendation: Recommendation
+    is_new: bool
+
+    @property
+    def paper(self) -> Paper:
+        return self.recommendation.paper
+
+    @property
+    def reason_paper(self) -> Paper | None:
+        return self.recommendation.reason_paper
+
+    @property
+    def reason_parts(self) -> tuple[str, str, str]:
+        """The reason as (before, related paper's title, after), so the page can link the title.
+
+        The words come from Recommendation.reason_text (shared with the digest and RSS); only the
+        related paper's title is cut out of them. Without a related paper the whole text is `before`.
+        """
+        text = self.recommendation.reason_text
+        related = self.reason_paper
+        if related is None or not related.title or related.title not in text:
+            return text, "", ""
+        before, _, after = text.partition(related.title)
+        return before, related.title, after
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    entries: list[FeedEntry]
+    offset: int
+    limit: int
+    has_more: bool
+    since: datetime.date
+
+    @property
+    def papers(self) -> list[Paper]:
+        return [entry.paper for entry in self.entries]
+
+    @property
+    def next_offset(self) -> int:
+        return self.offset + len(self.entries)
+
+
+def feed_since(profile: Profile, *, now: datetime.datetime | None = None) -> datetime.date:
+    """The first listing day that counts as new for this visit (no query; see `mark_feed_visit`)."""
+    now = now or timezone.now()
+    last, previous = profile.feed_visited_at, profile.feed_previous_visit_at
+    # Within the hour the visit that is running started at `last`, so "new" still counts from the one
+    # before it; after the hour, `last` becomes the previous visit.
+    reference = previous if last is not None and now - last < VISIT_GAP else last
+    if reference is None:
+        return timezone.localdate(now) - datetime.timedelta(days=NEW_DAYS_WITHOUT_VISIT)
+    return timezone.localdate(reference)
+
+
+def mark_feed_visit(profile: Profile, *, now: datetime.datetime | None = None) -> datetime.date:
+    """Record a feed visit at most once an hour; returns this visit's `since` day.
+
+    The UPDATE is conditional on the visit time just read, so two tabs opening the feed at once move it
+    once. Costs no query in the hour after a visit.
+    """
+    now = now or timezone.now()
+    since = feed_since(profile, now=now)
+    last = profile.feed_visited_at
+    if last is None or now - last >= VISIT_GAP:
+        Profile.objects.filter(pk=profile.pk, feed_visited_at=last).update(
+            feed_previous_visit_at=last, feed_visited_at=now
+        )
+        profile.feed_previous_visit_at, profile.feed_visited_at = last, now
+    return since
+
+
+def _known_or_dismissed(user: User) -> models.Q:
+    # The same correlated NOT EXISTS as PaperQuerySet.visible_to, here on Recommendation.paper_id, plus
+    # one for the user's lists; both are lookups on (user, paper) / (paper, list) indexes.
+    dismissed = Dismissal.objects.filter(user=user, paper=models.OuterRef("paper_id"))
+    on_a_list = ReadingListItem.objects.filter(reading_list__owner=user, paper=models.OuterRef("paper_id"))
+    return models.Q(models.Exists(dismissed)) | models.Q(models.Exists(on_a_list))
+
+
+def feed_rows(
+    user: User, *, since: datetime.date, exclude_paper_ids: Collection[int] = ()
+) -> models.QuerySet[Recommendation]:
+    """The user's feed in order (lazy): new since `since` first, each part by rank."""
+    new_first = models.Case(
+        models.When(paper__listed_on__gte=since, then=models.Value(True)),
+        default=models.Value(False),
+        output_field=models.BooleanField(),
+    )
+    rows = (
+        Recommendation.objects.filter(user=user, version__is_current=True)
+        .exclude(_known_or_dismissed(user))
+        .select_related("paper", "reason_paper")
+        # Cards never show the search vector, and the reason only needs the related paper's title and URL.
+        .defer(
+            "paper__search_vector",
+            "reason_paper__search_vector",
+            "reason_paper__abstract",
+            "reason_paper__authors",
+            "reason_paper__categories",
+        )
+        .annotate(is_new=new_first)
+        .order_by("-is_new", "rank", "pk")
+    )
+    if exclude_paper_ids:
+        rows = rows.exclude(paper_id__in=list(exclude_paper_ids)[:MAX_EXCLUDED])
+    return rows
+
+
+def feed_page(
+    user: User,
+    *,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+    since: datetime.date | None = None,
+    exclude_paper_ids: Collection[int] = (),
+) -> FeedPage:
+    """One page of the user's feed: one query (two when `since` is not given: the profile).
+
+    `exclude_paper_ids` are the papers already on the reader's page; they are left out before `offset`
+    applies, so "load more" and "not interested" never repeat a card even after the re-rank reordered
+    the feed underneath the page.
+    """
+    if since is None:
+        since = feed_since(Profile.for_user(user))
+    offset, limit = max(offset, 0), max(limit, 1)
+    # One row more than the page tells whether there is a next page without a COUNT.
+    rows = list(
+        feed_rows(user, since=since, exclude_paper_ids=exclude_paper_ids)[offset : offset + limit + 1]
+    )
+    entries = [FeedEntry(recommendation=row, is_new=bool(row.is_new)) for row in rows[:limit]]  # type: ignore[attr-defined]
+    return FeedPage(entries=entries, offset=offset, limit=limit, has_more=len(rows) > limit, since=since)
+
+
+def record_impressions(user: User, papers: Sequence[Paper]) -> None:
+    """Remember what the user was shown (the digest skips it): one INSERT, repeats ignored."""
+    if papers:
+        FeedImpression.objects.bulk_create(
+            [FeedImpression(user=user, paper=paper) for paper in papers], ignore_conflicts=True
+        )
+
+
+def feed_status(user: User, profile: Profile) -> FeedStatus:
+    """Why the first page is empty. At most three small queries, and only on an empty feed."""
+    version = ModelVersion.objects.current()
+    if version is not None and Recommendation.objects.filter(user=user, version=version).exists():
+        return FeedStatus.EXHAUSTED
+    if not (profile.onboarded_at or profile.interests or has_signals(user)):
+        return FeedStatus.ONBOARDING
+    return FeedStatus.PERSONALIZING if version is not None else FeedStatus.WARMING_UP
+
+
+def has_signals(user: User) -> bool:
+    """Whether the user has upvoted, saved or dismissed anything (one query)."""
+    upvoted = models.Exists(Upvote.objects.filter(user=models.OuterRef("pk")))
+    saved = models.Exists(ReadingListItem.objects.filter(reading_list__owner=models.OuterRef("pk")))
+    dismissed = models.Exists(Dismissal.objects.filter(user=models.OuterRef("pk")))
+    return User.objects.filter(models.Q(upvoted) | models.Q(saved) | models.Q(dismissed), pk=user.pk).exists()
+
+
+def trending_papers(user: Any, *, limit: int = PAGE_SIZE) -> list[Paper]:
+    """What a visitor without a personal feed sees instead (two queries: the newest day, the papers)."""
+    return list(Paper.objects.visible_to(user).trending()[:limit])
+
+
+def similar_papers(paper: Paper, *, user: Any = None, limit: int = SIMILAR_PAPERS_SHOWN) -> list[Paper]:
+    """The current model's nearest papers to `paper`, closest first, without the user's dismissed ones.
+
+    One query, on the (paper, version, rank) index.
+    """
+    rows = SimilarPaper.objects.filter(paper=paper, version__is_current=True)
+    if getattr(user, "is_authenticated", False):
+        dismissed = Dismissal.objects.filter(user=user, paper=models.OuterRef("similar_id"))
+        rows = rows.exclude(models.Exists(dismissed))
+    rows = rows.select_related("similar").defer("similar__search_vector").order_by("rank", "pk")
+    return [row.similar for row in rows[:limit]]

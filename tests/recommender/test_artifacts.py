@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+
+from recommender.artifacts import model_from_bytes, model_to_bytes
+from recommender.features import PaperText
+from recommender.rank import score_user, similar_items
+from recommender.signals import saves_matrix
+from tests.recommender.corpus import PAPERS
+
+
+def test_the_model_round_trips_through_bytes_with_identical_scores(model):
+    restored = model_from_bytes(model_to_bytes(model))
+    positives = saves_matrix([[0, 5]], len(PAPERS)).positives
+    np.testing.assert_array_equal(score_user(restored, positives), score_user(model, positives))
+    np.testing.assert_array_equal(similar_items(restored, [3]).items, similar_items(model, [3]).items)
+    assert restored.settings == model.settings
+
+
+def test_a_restored_model_transforms_new_papers_like_the_original(model):
+    restored = model_from_bytes(model_to_bytes(model))
+    paper = [
+        PaperText("Spiking neural networks for robot control", "Neuromorphic policies.", ("Ada Lovelace",))
+    ]
+    assert (restored.features.transform(paper) != model.features.transform(paper)).nnz == 0
+
+
+def test_a_blob_from_another_format_version_is_refused(model):
+    with np.load(io.BytesIO(model_to_bytes(model))) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    arrays["format_version"] = np.array(99)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    with pytest.raises(ValueError, match="format 99"):
+        model_from_bytes(buffer.getvalue())
