@@ -19,8 +19,9 @@ $(VENV)/.installed: requirements.lock
 setup: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py import_papers --no-progress $(SHARED)/seeds/*.txt $(SHARED)/data/hf_daily_papers_753.json
 	$(BIN)/python manage.py create_demo_account
-	$(BIN)/python manage.py import_papers $(SHARED)/seeds/*.txt $(SHARED)/data/hf_daily_papers_753.json
+	$(BIN)/python manage.py train_recommender
 
 run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
