@@ -48,11 +48,12 @@ def main() -> None:
     for p in points:
         recall = " ".join(f"{v:.4f}" for v in p.recall.values())
         weights = f"w_cf={p.cf_weight:<5} w_pop={p.popularity_weight:<5}"
-        print(f"h={p.history} {weights} {recall}  mean={p.objective:.4f}")
+        print(f"h={p.history} co_saves={p.co_saves!s:<5} {weights} {recall}  mean={p.objective:.4f}")
     print("best:")
-    for length, p in best_per_history(points).items():
+    for (length, co_saves), p in best_per_history(points).items():
         recall = " ".join(f"{v:.4f}" for v in p.recall.values())
-        print(f"h={length} w_cf={p.cf_weight} w_pop={p.popularity_weight} {recall} mean={p.objective:.4f}")
+        weights = f"w_cf={p.cf_weight} w_pop={p.popularity_weight}"
+        print(f"h={length} co_saves={co_saves} {weights} {recall} mean={p.objective:.4f}")
     print(f"{time.perf_counter() - started:.0f}s")
 
 

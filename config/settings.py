@@ -8,9 +8,12 @@ value with the variable's name in the message, so a typo fails at start instead 
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from environs import Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -195,4 +198,104 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
+}
+
+# --- Security headers (issue 6) -------------------------------------------------------------------------
+# Content-Security-Policy through django-csp 4.x (Django 5.2 has none of its own). Only our own scripts,
+# styles and images: htmx is served from static/vendor, templates carry no inline <script>, <style> or
+# style="" (tests/security/test_headers.py scans them), and base.html's htmx-config turns off htmx's
+# inline indicator <style> and eval.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware"
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# X-Frame-Options, nosniff, Referrer-Policy and HSTS are set above; these make the rest explicit.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: htmx sends the token base.html renders into hx-headers.
+CSRF_COOKIE_HTTPONLY = True
+
+# --- Client address (issue 6) ---------------------------------------------------------------------------
+# Rate limits and lockouts count per client address. Behind a reverse proxy REMOTE_ADDR is the proxy, so
+# the client is read from X-Forwarded-For: set TRUSTED_PROXY_COUNT to the number of proxies that append
+# to it (1 for one nginx). Entries left of those are written by the client and are never trusted.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0)
+
+# --- Login lockout (issue 6) ----------------------------------------------------------------------------
+# django-axes: 5 failed logins for one username from one address within 15 minutes lock that pair out for
+# 15 minutes (HTTP 429 with a page that says so). Attempts are rows in the database, counted under a row
+# lock, so every process sees the same count. An unknown username is counted and locked exactly like a
+# real one, so the lockout tells nothing about which accounts exist.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out pair is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "papers.ratelimits.client_ip"
+AXES_LOCKOUT_CALLABLE = "papers.ratelimits.login_lockout_response"
+# Failed attempts are what a lockout needs; a row for every successful login would only be personal data.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Lockouts are logged as warnings; the line axes writes at INFO for every successful login is noise.
+_loggers = LOGGING.setdefault("loggers", {})
+assert isinstance(_loggers, dict)
+_loggers["axes"] = {"level": "WARNING"}
+
+# --- Password reset and sign-up limits (issue 6) --------------------------------------------------------
+# django-ratelimit counts in the default cache, shared by every process (the database cache by default,
+# Redis in CI and production). Limits are in papers/ratelimits.py. Its check E003 objects that the
+# database cache increments with a read then a write, so a burst of simultaneous requests can get a few
+# past a limit; these limits stop email flooding, not password guessing (axes does that, under a row
+# lock), so that is acceptable. W001: Django's own RedisCache is not on its list, though its INCR is atomic.
+INSTALLED_APPS += ["django_ratelimit"]
+RATELIMIT_USE_CACHE = "default"
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+if not DEBUG and CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in ("LocMemCache", "DummyCache"):
+    raise ImproperlyConfigured(
+        "CACHE_URL must name a cache every process shares (db://… or redis://…): rate limits count in it."
+    )
+
+# --- Request size limits (issue 6) ----------------------------------------------------------------------
+# Form fields (everything but files) are held in memory: at most 2.5 MB of them, else a 400. Files over
+# 2.5 MB go to a temporary file, and SizeCappedUploadHandler stops keeping any file's bytes past 5 MB (the
+# list import's limit) while still counting them, so a 50 MB upload costs neither 50 MB of memory nor of
+# disk, and the import is refused with the file's real size. A proxy in front should cap bodies too.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+UPLOAD_MAX_FILE_BYTES = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "papers.uploads.SizeCappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+# --- Email digest and feeds (issue 5) -------------------------------------------------------------------
+# Emails are read far from any request, so their links name the public site here (no trailing slash).
+SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with https:// or http://, not {SITE_URL!r}.")
+# Every hour on the hour: whoever chose this hour in their own time zone gets their digest.
+CELERY_BEAT_SCHEDULE["send-due-digests"] = {
+    "task": "papers.tasks.send_due_digests",
+    "schedule": crontab(minute=0),
 }

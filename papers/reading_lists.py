@@ -84,7 +84,12 @@ def reading_list_reorder(*, reading_list: ReadingList, item_ids: list[int]) -> N
     Ids of other lists' items are ignored. Only rows whose position changes are written.
     """
     with transaction.atomic():
-        current = list(reading_list.items.select_for_update().only("pk", "position").order_by(*MANUAL_ORDER))
+        current = list(
+            # reading_list too: the related manager reads it on every row (a query each, were it deferred).
+            reading_list.items.select_for_update()
+            .only("pk", "position", "reading_list")
+            .order_by(*MANUAL_ORDER)
+        )
         by_pk = {item.pk: item for item in current}
         ordered = [by_pk.pop(pk) for pk in dict.fromkeys(item_ids) if pk in by_pk]
         ordered += [item for item in current if item.pk in by_pk]
@@ -97,7 +102,12 @@ def reading_list_move_item(*, reading_list: ReadingList, item_id: int, offset: i
     An id that is not on this list, or a move past either end, changes nothing.
     """
     with transaction.atomic():
-        current = list(reading_list.items.select_for_update().only("pk", "position").order_by(*MANUAL_ORDER))
+        current = list(
+            # reading_list too: the related manager reads it on every row (a query each, were it deferred).
+            reading_list.items.select_for_update()
+            .only("pk", "position", "reading_list")
+            .order_by(*MANUAL_ORDER)
+        )
         index = next((i for i, item in enumerate(current) if item.pk == item_id), None)
         if index is None:
             return False

@@ -43,3 +43,39 @@ def fetch_daily_papers() -> dict[str, dict[str, int]]:
         for rejection in report.rejections:
             logger.warning("fetch_daily_papers rejected %s", rejection)
     return {name: report.counts() for name, report in reports.items()}
+
+
+# --- Email digest (issue 5) ------------------------------------------------------------------------------
+# The hourly run only finds who is due and enqueues one task per user, so many users are many small
+# tasks spread over the workers, and one refused address is retried on its own without holding up others.
+
+DIGEST_MAX_RETRIES = 5
+
+
+@shared_task(ignore_result=True)
+def send_due_digests() -> int:
+    """Enqueue the digest of every subscriber whose chosen hour has just begun in their time zone."""
+    # Imported here, not at the top, to keep this block self-contained at the end of the module.
+    from papers.digest.schedule import due_digests
+
+    due = due_digests(timezone.now())
+    for digest in due:
+        send_digest.delay(digest.user_id, digest.period_key)
+    logger.info("send_due_digests: %d digests due", len(due))
+    return len(due)
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=DIGEST_MAX_RETRIES)
+def send_digest(self, user_id: int, period_key: str) -> str:
+    """Send one digest; safe to run any number of times (papers/digest/sending.py says why)."""
+    from papers.digest import sending
+
+    try:
+        return sending.send_digest(user_id=user_id, period_key=period_key).value
+    except sending.DigestSendFailed as error:
+        if self.request.retries >= DIGEST_MAX_RETRIES:
+            # Returned, not raised: the Digest row stays FAILED with the error for operators.
+            logger.error("send_digest: giving up on user %s for %s: %s", user_id, period_key, error)
+            return "failed"
+        logger.warning("send_digest: user %s for %s will be retried: %s", user_id, period_key, error)
+        raise self.retry(exc=error, countdown=60 * 2**self.request.retries) from error

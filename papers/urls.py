@@ -3,15 +3,20 @@ from __future__ import annotations
 import datetime
 
 from django.urls import path, register_converter
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from papers import syndication
 from papers.views import (
     account,
     catalogue,
+    digest,
     exports,
+    feed,
     hidden,
     items,
     list_import,
     lists,
+    onboarding,
     saving,
     search,
     votes,
@@ -106,4 +111,30 @@ urlpatterns += [
     path("account/feed-token/", account.account_feed_token, name="account_feed_token"),
     path("account/delete/", account.account_delete_view, name="account_delete"),
     path("account/deleted/", account.account_deleted, name="account_deleted"),
+]
+
+# Feed and onboarding
+urlpatterns += [
+    path("feed/", feed.feed, name="feed"),
+    path("feed/papers/<int:pk>/not-interested/", feed.feed_dismiss, name="feed_dismiss"),
+    path("feed/papers/<int:pk>/not-interested/undo/", feed.feed_undismiss, name="feed_undismiss"),
+    path("onboarding/", onboarding.onboarding, name="onboarding"),
+]
+
+# Digest and feeds (Feed instances are the views; each class serves Atom or RSS)
+urlpatterns += [
+    path("account/digest/", digest.digest_settings, name="digest_settings"),
+    path("digest/save/<str:token>/", digest.digest_save, name="digest_save"),
+    path("digest/unsubscribe/<str:token>/", digest.digest_unsubscribe, name="digest_unsubscribe"),
+    path("feeds/daily.atom", syndication.DailyPapersFeed(Atom1Feed), name="feed_daily_atom"),
+    path("feeds/daily.rss", syndication.DailyPapersFeed(Rss201rev2Feed), name="feed_daily_rss"),
+    path("feeds/trending.atom", syndication.TrendingPapersFeed(Atom1Feed), name="feed_trending_atom"),
+    path("feeds/trending.rss", syndication.TrendingPapersFeed(Rss201rev2Feed), name="feed_trending_rss"),
+    path("shared/<str:token>/feed.atom", syndication.SharedListFeed(Atom1Feed), name="feed_shared_list"),
+    path("feeds/u/<str:feed_token>/feed.atom", syndication.PersonalFeed(Atom1Feed), name="feed_personal"),
+    path(
+        "feeds/u/<str:feed_token>/lists/<int:pk>.atom",
+        syndication.PrivateListFeed(Atom1Feed),
+        name="feed_private_list",
+    ),
 ]

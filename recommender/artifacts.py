@@ -7,6 +7,7 @@ scikit-learn only, and ``allow_pickle=False`` means a tampered artifact cannot r
 from __future__ import annotations
 
 import io
+from typing import BinaryIO
 
 import numpy as np
 import scipy.sparse as sp
@@ -37,7 +38,8 @@ def _sparse(name: str, arrays: dict[str, np.ndarray]) -> sp.csr_matrix:
     )
 
 
-def model_to_bytes(model: RecommenderModel) -> bytes:
+def write_model(model: RecommenderModel, file: BinaryIO) -> None:
+    """Write the model to an open binary file (a temporary file before handing it to storage)."""
     arrays: dict[str, np.ndarray] = {
         "format_version": np.array(FORMAT_VERSION),
         "settings": _text(model.settings.to_json()),
@@ -47,13 +49,11 @@ def model_to_bytes(model: RecommenderModel) -> bytes:
         **_sparse_arrays("item_features", model.item_features),
         **_sparse_arrays("co_saves", model.co_saves),
     }
-    buffer = io.BytesIO()
-    np.savez(buffer, allow_pickle=False, **arrays)
-    return buffer.getvalue()
+    np.savez(file, allow_pickle=False, **arrays)
 
 
-def model_from_bytes(blob: bytes) -> RecommenderModel:
-    with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
+def read_model(file: BinaryIO) -> RecommenderModel:
+    with np.load(file, allow_pickle=False) as npz:
         arrays = {key: npz[key] for key in npz.files}
     version = int(arrays["format_version"])
     if version != FORMAT_VERSION:
@@ -67,3 +67,14 @@ def model_from_bytes(blob: bytes) -> RecommenderModel:
         popularity=arrays["popularity"],
         recency=arrays["recency"],
     )
+
+
+def model_to_bytes(model: RecommenderModel) -> bytes:
+    """The whole artifact in memory; prefer ``write_model`` to a file for catalogue-sized models."""
+    buffer = io.BytesIO()
+    write_model(model, buffer)
+    return buffer.getvalue()
+
+
+def model_from_bytes(blob: bytes) -> RecommenderModel:
+    return read_model(io.BytesIO(blob))

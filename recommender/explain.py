@@ -36,7 +36,8 @@ class Reason:
     terms: tuple[str, ...] = ()
 
 
-def _readable(term: str) -> str:
+def readable_term(term: str) -> str:
+    """A feature name as a reader should see it ("author: ada lovelace", not "author:ada_lovelace")."""
     if term.startswith(AUTHOR_PREFIX):
         return "author: " + term[len(AUTHOR_PREFIX) :].replace("_", " ")
     return term
@@ -55,7 +56,7 @@ def shared_terms(model: RecommenderModel, profile: sp.csr_matrix, item: int, n_t
         chosen.append(term)
         if len(chosen) == n_terms:
             break
-    return tuple(_readable(t) for t in chosen)
+    return tuple(readable_term(t) for t in chosen)
 
 
 def explain(
@@ -71,7 +72,7 @@ def explain(
     settings = model.settings
     row = as_rows(positives, 1, model.n_items)
     parts = score_parts(model, row, as_rows(negatives, 1, model.n_items), profile)
-    w_cf, w_pop = blend_weights(settings, parts.history)
+    w_cf, w_pop = blend_weights(settings, parts.history, parts.has_co_saves)
     term_profile = user_profiles(model, row, profile)
     saved, saved_weights = row.indices, row.data
     items = [int(i) for i in items]

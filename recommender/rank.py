@@ -1,17 +1,23 @@
 """Scoring with a fitted model: one user in milliseconds, every user in batches, similar papers.
 
-A user's score for paper j blends three parts, each scaled so the user's best unseen paper gets 1:
+A user's score for paper j blends three parts:
 
-    content(j)  similarity of j to the user's profile (the time-weighted sum of their papers' TF-IDF
-                rows, plus any topic words chosen at onboarding)
-    co-save(j)  RP3beta walk from the user's papers to j through other readers
-    prior(j)    popularity and recency in [0, 1]
+    content(j)  similarity of j to the user's term profile, scaled so the best unseen paper gets 1.
+                The profile is the time-weighted sum of the user's papers' TF-IDF rows, plus any topic
+                words chosen at onboarding, widened by the papers other readers co-saved with them
+                (``profile_co_save_weight``); for a user whose papers nobody co-saved, it is widened
+                instead by the best first-round content matches (pseudo-relevance feedback), which
+                makes up for titles being short.
+    co-save(j)  RP3beta walk from the user's papers to j through other readers, on a catalogue-wide
+                scale (thin evidence stays weak).
+    prior(j)    popularity and recency in [0, 1].
 
     score = content + w_cf(h) * co-save + w_pop(h) * popularity + w_recency * recency - penalty
 
-where h is the number of papers in the user's history and the weights come from the model's settings.
-``penalty`` is ``negative_weight`` times the similarity of j to the user's abandoned and dismissed papers.
-Papers the user already acted on (positively or not) score -inf and are never returned.
+where h is the number of papers in the user's history and the weights come from the model's settings
+(``tuning`` explains how they were chosen). ``penalty`` is ``negative_weight`` times the similarity of j
+to the user's abandoned and dismissed papers. Papers the user already acted on (positively or not)
+score -inf and are never returned.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ class ScoreParts:
     co_saves: np.ndarray
     penalty: np.ndarray | None
     history: np.ndarray  # number of positive papers per user
+    has_co_saves: np.ndarray  # whether any unseen paper is co-saved with the user's papers
     known: sp.csr_matrix  # users x items, 1 where the user already acted on the paper
 
 
@@ -58,7 +65,9 @@ def expanded_positives(model: RecommenderModel, positives: sp.csr_matrix) -> sp.
     weight = model.settings.profile_co_save_weight
     if not weight:
         return positives
-    return sp.csr_matrix(positives + np.float32(weight) * (positives @ model.co_saves))
+    # The strongest few co-saved papers carry the signal; hundreds more only make profiles slow to build.
+    walk = keep_top_per_row(sp.csr_matrix(positives @ model.co_saves), model.settings.profile_co_save_papers)
+    return sp.csr_matrix(positives + np.float32(weight) * walk)
 
 
 def user_profiles(
@@ -88,10 +97,18 @@ def score_parts(
     negatives = as_rows(negatives, n_users, n_items)
     known = ((positives + negatives) > 0).tocoo()
 
-    content = (user_profiles(model, positives, profiles) @ model.item_features_t).toarray()
     co_saves = (positives @ model.co_saves).toarray()
-    for block in (content, co_saves):
-        block[known.row, known.col] = 0.0
+    co_saves[known.row, known.col] = 0.0
+    has_co_saves = co_saves.max(axis=1) > 0
+    term_profiles = user_profiles(model, positives, profiles)
+    content = (term_profiles @ model.item_features_t).toarray()
+    content[known.row, known.col] = 0.0
+    # Users without co-save evidence get their profile widened by content feedback instead.
+    alone = np.flatnonzero(~has_co_saves)
+    if alone.size and model.settings.feedback_papers and model.settings.feedback_weight:
+        content[alone] = _with_feedback(
+            model, positives[alone], term_profiles[alone], content[alone], known.tocsr()[alone].tocoo()
+        )
     # Content is scaled per user (their best unseen match gets 1); co-save scores already are on a
     # catalogue-wide scale (see train.co_save_scale), so a user with weak co-save evidence keeps it weak.
     _scale_rows(content)
@@ -110,16 +127,50 @@ def score_parts(
         co_saves=co_saves.astype(np.float32, copy=False),
         penalty=penalty,
         history=np.diff(positives.indptr),
+        has_co_saves=has_co_saves,
         known=known.tocsr(),
     )
 
 
-def blend_weights(settings: RecommenderSettings, history: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(w_cf, w_pop) per user from the history-length buckets."""
+def _with_feedback(
+    model: RecommenderModel,
+    positives: sp.csr_matrix,
+    term_profiles: sp.csr_matrix,
+    content: np.ndarray,
+    known: sp.coo_matrix,
+) -> np.ndarray:
+    """Content scores again, from profiles that include the best first-round matches."""
+    settings = model.settings
+    n_users = content.shape[0]
+    m = min(settings.feedback_papers, content.shape[1])
+    best = np.argpartition(-content, m - 1, axis=1)[:, :m]
+    weights = np.take_along_axis(content, best, axis=1)
+    totals = weights.sum(axis=1, keepdims=True)
+    mass = np.maximum(np.asarray(positives.sum(axis=1)), 1.0)
+    weights = np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
+    weights *= settings.feedback_weight * mass
+    feedback = sp.csr_matrix(
+        (weights.ravel().astype(np.float32), (np.repeat(np.arange(n_users), m), best.ravel())),
+        shape=content.shape,
+    )
+    profiles = keep_top_per_row(
+        sp.csr_matrix(term_profiles + feedback @ model.item_features), settings.profile_max_terms
+    )
+    content = (profiles @ model.item_features_t).toarray()
+    content[known.row, known.col] = 0.0
+    return content
+
+
+def blend_weights(
+    settings: RecommenderSettings, history: np.ndarray, has_co_saves: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(w_cf, w_pop) per user: by history-length bucket, or the content-only popularity weight for
+    users whose papers nobody else co-saved (a new site, a niche reader, every CiteULike P=1 user)."""
     bucket = np.searchsorted(np.asarray(settings.history_edges), history, side="left")
+    w_pop = np.asarray(settings.popularity_weights, dtype=np.float32)[bucket]
     return (
         np.asarray(settings.cf_weights, dtype=np.float32)[bucket],
-        np.asarray(settings.popularity_weights, dtype=np.float32)[bucket],
+        np.where(has_co_saves, w_pop, np.float32(settings.popularity_weight_alone)).astype(np.float32),
     )
 
 
@@ -128,7 +179,7 @@ def blend(
 ) -> np.ndarray:
     """Final scores (users x items) from the parts; known papers are -inf."""
     settings = settings or model.settings
-    w_cf, w_pop = blend_weights(settings, parts.history)
+    w_cf, w_pop = blend_weights(settings, parts.history, parts.has_co_saves)
     scores = parts.content + w_cf[:, None] * parts.co_saves
     scores += w_pop[:, None] * model.popularity[None, :]
     if settings.recency_weight:

@@ -26,6 +26,7 @@ ARTIFACT_DIR = "recommender"
 @dataclass(frozen=True)
 class ServingModel:
     version_id: int
+    artifact: str
     model: RecommenderModel
     paper_ids: np.ndarray  # int64 ascending: column j of the model is paper paper_ids[j]
 
@@ -54,7 +55,7 @@ def read_artifact(version: ModelVersion) -> ServingModel:
     with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
         model = model_from_bytes(npz["model"].tobytes())
         paper_ids = npz["paper_ids"]
-    return ServingModel(version.pk, model, paper_ids)
+    return ServingModel(version.pk, version.artifact, model, paper_ids)
 
 
 def delete_artifact(version: ModelVersion) -> None:
@@ -70,7 +71,7 @@ def serving_model(version: ModelVersion) -> ServingModel:
     """The version's model, extended with papers imported since it was trained (scored by content)."""
     with _lock:
         base = _cache.get("base")
-        if base is None or base.version_id != version.pk:
+        if base is None or (base.version_id, base.artifact) != (version.pk, version.artifact):
             base = read_artifact(version)
             _cache.clear()
             _cache["base"] = base
@@ -81,7 +82,9 @@ def serving_model(version: ModelVersion) -> ServingModel:
             return extended or base
         current = extended or base
         model = add_items(current.model, fresh.texts, item_age_days=fresh.age_days)
-        extended = ServingModel(version.pk, model, np.concatenate([current.paper_ids, fresh.paper_ids]))
+        extended = ServingModel(
+            version.pk, version.artifact, model, np.concatenate([current.paper_ids, fresh.paper_ids])
+        )
         _cache["extended"] = extended
         return extended
 

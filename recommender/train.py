@@ -10,6 +10,9 @@ A fitted ``RecommenderModel`` holds everything scoring needs and nothing that ne
   ``cf_beta``), keeping the ``cf_neighbours`` strongest links per paper.
 - ``popularity`` and ``recency``: light priors in [0, 1].
 
+How a user's profile is widened (co-saved papers, or content feedback when nobody co-saved their papers)
+and how the parts are blended at scoring time is in ``rank``.
+
 How the parts are blended is in ``RecommenderSettings``; the defaults below are what ``tuning`` chose on
 a validation split carved from CiteULike-a's P=10 training data (see that module for the procedure and the
 numbers). The nightly task and ``evaluate_recommender`` both call ``fit_recommender`` with these defaults.
@@ -37,21 +40,29 @@ class RecommenderSettings:
     profile_max_terms: int = 1000
     # Papers co-saved with the user's papers join the term profile with this weight times their
     # (catalogue-scaled) co-save score.
-    profile_co_save_weight: float = 0.0
+    profile_co_save_weight: float = 4.0
+    profile_co_save_papers: int = 50
+    # Pseudo-relevance feedback: the best few content matches join the profile (titles are short, so
+    # this brings in their synonyms), weighted relative to the user's own papers.
+    feedback_papers: int = 10
+    feedback_weight: float = 2.0
     cf_neighbours: int = 200
     cf_alpha: float = 0.5
     cf_beta: float = 0.3
     # Blend weights by history length (number of positive papers): bucket i holds users with
     # history <= history_edges[i]; the last bucket holds everyone longer. Content has weight 1.
     history_edges: tuple[int, ...] = (1, 4)
-    cf_weights: tuple[float, ...] = (1.0, 1.0, 1.0)
-    popularity_weights: tuple[float, ...] = (0.1, 0.1, 0.1)
+    cf_weights: tuple[float, ...] = (32.0, 8.0, 8.0)
+    popularity_weights: tuple[float, ...] = (0.1, 0.1, 0.0)
+    # The popularity weight for users with no co-save evidence at all (content + priors only).
+    popularity_weight_alone: float = 0.2
     # Not validated (CiteULike-a has no dates); a gentle push towards this week's papers.
     recency_weight: float = 0.05
     recency_half_life_days: float = 14.0
     # How far a paper exactly like an abandoned or dismissed one drops (content scores peak at 1).
     negative_weight: float = 0.5
-    # Similar-papers lists: co-save neighbours relative to content neighbours (both peak at 1).
+    # Similar-papers lists: weight of the (catalogue-scaled) co-save links next to content neighbours,
+    # whose best match per paper gets 1. A product choice; CiteULike-a has no paper-page signal.
     similar_cf_weight: float = 0.5
 
     def to_json(self) -> str:
@@ -65,9 +76,18 @@ class RecommenderSettings:
         return cls(features=features, **data)
 
     def with_blend(
-        self, cf_weights: Sequence[float], popularity_weights: Sequence[float]
+        self,
+        cf_weights: Sequence[float],
+        popularity_weights: Sequence[float],
+        popularity_weight_alone: float | None = None,
     ) -> RecommenderSettings:
-        return replace(self, cf_weights=tuple(cf_weights), popularity_weights=tuple(popularity_weights))
+        alone = self.popularity_weight_alone if popularity_weight_alone is None else popularity_weight_alone
+        return replace(
+            self,
+            cf_weights=tuple(cf_weights),
+            popularity_weights=tuple(popularity_weights),
+            popularity_weight_alone=alone,
+        )
 
 
 DEFAULT_SETTINGS = RecommenderSettings()

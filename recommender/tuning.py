@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+import scipy.sparse as sp
 
 from recommender.evaluate import CUTOFFS, recall_at
 from recommender.features import PaperText
@@ -37,14 +38,16 @@ from recommender.signals import saves_matrix
 from recommender.topk import top_k_dense
 from recommender.train import DEFAULT_SETTINGS, RecommenderModel, RecommenderSettings, fit_recommender
 
-CF_GRID = (2.0, 4.0, 8.0, 16.0, 32.0)
+CF_GRID = (4.0, 8.0, 16.0, 32.0, 64.0)
 POPULARITY_GRID = (0.0, 0.05, 0.1, 0.2, 0.3)
+POPULARITY_ALONE_GRID = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8)
 HISTORY_LENGTHS = (1, 3, 7)
 
 
 @dataclass(frozen=True)
 class GridPoint:
     history: int
+    co_saves: bool  # False: scored by a model without co-saves (the content-and-priors-only regime)
     cf_weight: float
     popularity_weight: float
     recall: dict[str, float]
@@ -86,7 +89,6 @@ def _parts_in_batches(model: RecommenderModel, histories: list[list[int]]) -> li
 def _grid_recall(
     model: RecommenderModel,
     parts: list[ScoreParts],
-    histories: list[list[int]],
     fit: list[list[int]],
     targets: list[list[int]],
     settings: RecommenderSettings,
@@ -111,28 +113,41 @@ def tune_blend(
     history_lengths: Sequence[int] = HISTORY_LENGTHS,
     cf_grid: Sequence[float] = CF_GRID,
     popularity_grid: Sequence[float] = POPULARITY_GRID,
+    popularity_alone_grid: Sequence[float] = POPULARITY_ALONE_GRID,
     holdout: int = 3,
     seed: int = 0,
 ) -> list[GridPoint]:
     """Every grid point's validation recall, for each history length."""
     fit, targets = leave_last_out(train, holdout)
     model = fit_recommender(papers, saves_matrix(fit, len(papers)).positives, settings=settings)
+    n_buckets = len(settings.cf_weights)
     points = []
     for length in history_lengths:
         histories = truncated_histories(fit, length, seed)
         parts = _parts_in_batches(model, histories)
         for w_cf, w_pop in itertools.product(cf_grid, popularity_grid):
-            candidate = settings.with_blend(
-                [w_cf] * len(settings.cf_weights), [w_pop] * len(settings.cf_weights)
-            )
-            recall = _grid_recall(model, parts, histories, fit, targets, candidate)
-            points.append(GridPoint(length, w_cf, w_pop, recall))
+            candidate = settings.with_blend([w_cf] * n_buckets, [w_pop] * n_buckets, w_pop)
+            recall = _grid_recall(model, parts, fit, targets, candidate)
+            points.append(GridPoint(length, True, w_cf, w_pop, recall))
+    # The same one-paper users as if nobody had co-saved anything: picks popularity_weight_alone.
+    alone = without_co_saves(model)
+    parts = _parts_in_batches(alone, truncated_histories(fit, 1, seed))
+    for w_pop in popularity_alone_grid:
+        candidate = settings.with_blend(settings.cf_weights, settings.popularity_weights, w_pop)
+        points.append(GridPoint(1, False, 0.0, w_pop, _grid_recall(alone, parts, fit, targets, candidate)))
     return points
 
 
-def best_per_history(points: Sequence[GridPoint]) -> dict[int, GridPoint]:
-    best: dict[int, GridPoint] = {}
+def without_co_saves(model: RecommenderModel) -> RecommenderModel:
+    empty = sp.csr_matrix(model.co_saves.shape, dtype=np.float32)
+    return replace(model, co_saves=empty)
+
+
+def best_per_history(points: Sequence[GridPoint]) -> dict[tuple[int, bool], GridPoint]:
+    """The best point for each (history length, with co-saves) pair."""
+    best: dict[tuple[int, bool], GridPoint] = {}
     for point in points:
-        if point.history not in best or point.objective > best[point.history].objective:
-            best[point.history] = point
+        key = (point.history, point.co_saves)
+        if key not in best or point.objective > best[key].objective:
+            best[key] = point
     return best

@@ -23,6 +23,7 @@ from papers.list_imports.match import MatchResult, Unmatched, look_up_arxiv_ids,
 from papers.list_imports.parse import (
     Entry,
     ImportRefused,
+    count_entries,
     decode_text,
     detect_format,
     parse_bibtex,
@@ -99,12 +100,16 @@ def read_entries(*, text: str | None = None, upload: UploadedFile | None = None)
         entries = _parse_text(text, pasted=True)
     else:
         raise ImportRefused("Paste arXiv ids or URLs, or choose a .bib or .ris file.")
-    if len(entries) > MAX_ENTRIES:
+    _check_entry_count(len(entries))
+    return entries
+
+
+def _check_entry_count(count: int) -> None:
+    if count > MAX_ENTRIES:
         raise ImportRefused(
-            f"This has {len(entries):,} entries; at most {MAX_ENTRIES:,} can be imported at once. "
+            f"This has {count:,} entries; at most {MAX_ENTRIES:,} can be imported at once. "
             "Split it into smaller parts. Nothing was added."
         )
-    return entries
 
 
 def _read_upload(upload: UploadedFile) -> list[Entry]:
@@ -130,6 +135,9 @@ def _read_upload(upload: UploadedFile) -> list[Entry]:
 
 def _parse_text(text: str, *, pasted: bool) -> list[Entry]:
     detected = detect_format(text)
+    if detected is not None:
+        # Counted before parsing, which is slow: too many entries are refused without that cost.
+        _check_entry_count(count_entries(text, detected))
     if detected == "ris":
         return parse_ris(text)
     if detected == "bibtex":

@@ -41,6 +41,11 @@ _ARXIV_DOI = re.compile(rf"10\.48550/arxiv\.{_ID}$", re.IGNORECASE)
 _PASTE_SEPARATORS = re.compile(r"[\s,;]+")
 _BIBTEX_ENTRY = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 _RIS_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
+# The start of an entry that becomes a paper (not an @comment, @string or @preamble block).
+_BIBTEX_PAPER_ENTRY = re.compile(
+    r"^[ \t]*@[ \t]*(?!(?:comment|string|preamble)\b)[A-Za-z]+[ \t]*[{(]", re.MULTILINE | re.IGNORECASE
+)
+TITLE_SOURCE_MAX_CHARS = 500
 # Control characters no text file has: a sign of binary data (an image renamed .bib, say).
 _BINARY = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
@@ -101,6 +106,15 @@ def detect_format(text: str) -> str | None:
     if _BIBTEX_ENTRY.search(text):
         return "bibtex"
     return None
+
+
+def count_entries(text: str, detected: str) -> int:
+    """About how many entries `text` of the `detected` format has, without parsing it: one regular
+    expression pass, so an oversized file can be refused before the slow parse (a 5 MB .bib of
+    100,000 entries takes bibtexparser half a minute)."""
+    if detected == "ris":
+        return sum(1 for line in text.splitlines() if line.startswith("TY  -"))
+    return len(_BIBTEX_PAPER_ENTRY.findall(text))
 
 
 def parse_pasted(text: str) -> list[Entry]:
@@ -200,7 +214,9 @@ def _bibtex_entry(block: bib.Entry) -> Entry:
     for name in ("doi", "url", "journal", "note", "howpublished"):
         arxiv_id = arxiv_id or find_arxiv_id(fields.get(name, ""))
     doi = _clean_doi(fields.get("doi", ""))
-    title = _latex_to_text(fields.get("title", ""))
+    # Only so much of a title is converted: pylatexenc's time grows faster than the text (a 5 MB title
+    # took minutes), and matching compares the first 300 characters (papers.models.normalize_title).
+    title = _latex_to_text(fields.get("title", "")[:TITLE_SOURCE_MAX_CHARS])
     return Entry(_line(block.start_line), block.key or title[:100], arxiv_id=arxiv_id, doi=doi, title=title)
 
 

@@ -15,6 +15,7 @@ from papers.user_state import UserPaperState
 from papers.views.htmx import HtmxHttpRequest, wants_fragment
 from papers.views.pagination import paginate
 from papers.views.periods import PERIOD_KINDS, Period
+from recommender.feed import similar_papers
 
 SORTS = {"upvotes": "Most upvoted", "newest": "Newest"}
 DEFAULT_SORT = "upvotes"
@@ -107,7 +108,12 @@ def trending(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _paper_page(request: HtmxHttpRequest, paper: Paper) -> HttpResponse:
-    context = {"paper": paper, "user_state": UserPaperState.for_papers(request.user, [paper])}
+    similar = similar_papers(paper, user=request.user)
+    context = {
+        "paper": paper,
+        "similar_papers": similar,
+        "user_state": UserPaperState.for_papers(request.user, [paper, *similar]),
+    }
     return render(request, "papers/paper_detail.html", context)
 
 

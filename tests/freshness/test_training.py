@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 
 import pytest
 from django.core.files.storage import default_storage
@@ -161,6 +162,20 @@ def lock_held_elsewhere():
         yield
     finally:
         other.close()  # the server releases a session's advisory locks when it ends
+        _wait_for_lock_release()
+
+
+def _wait_for_lock_release():
+    # The closed session's backend exits asynchronously; give it a moment to drop the lock.
+    for _ in range(50):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s",
+                [nightly.LOCK_ID & 0xFFFFFFFF],
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+        time.sleep(0.1)
 
 
 @pytest.mark.django_db

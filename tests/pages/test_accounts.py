@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.http import HttpRequest
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from tests.factories import UserFactory
@@ -14,31 +15,55 @@ PASSWORD = "correct horse battery staple"
 
 
 def signup_data(**overrides: str) -> dict[str, str]:
-    return {
-        "username": "alice",
-        "email": "alice@example.org",
-        "password1": "a-long-Passphrase-42",
-        "password2": "a-long-Passphrase-42",
-        **overrides,
-    }
+    return {"username": "alice", "email": "alice@example.org", **overrides}
 
 
-def test_signing_up_creates_the_user_and_logs_them_in(client):
+def confirm_path(mailoutbox) -> str:
+    """The path of the link in the last sign-up email."""
+    link = re.search(r"http://testserver(/accounts/signup/confirm/\S+/)", mailoutbox[-1].body)
+    assert link, mailoutbox[-1].body
+    return link[1]
+
+
+def choose_password(client, path: str, password: str = "a-long-Passphrase-42", again: str | None = None):
+    return client.post(path, {"new_password1": password, "new_password2": again or password})
+
+
+def test_signing_up_emails_a_link_and_creates_nothing_yet(client, mailoutbox):
     response = client.post("/accounts/signup/", signup_data())
 
+    assertRedirects(response, "/accounts/signup/done/")
+    assertContains(client.get("/accounts/signup/done/"), "Check your email")
+    (email,) = mailoutbox
+    assert email.to == ["alice@example.org"]
+    assert email.subject == "Finish creating your Papershelf account"
+    assert not get_user_model().objects.exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_following_the_link_and_choosing_a_password_creates_the_user_and_logs_them_in(client, mailoutbox):
+    client.post("/accounts/signup/", signup_data())
+    path = confirm_path(mailoutbox)
+
+    form_page = client.get(path)
+    response = choose_password(client, path)
+
+    assertContains(form_page, "Choose your password")
     assertRedirects(response, "/", fetch_redirect_response=False)
     user = get_user_model().objects.get(username="alice")
     assert user.email == "alice@example.org"
+    assert user.check_password("a-long-Passphrase-42")
     assert client.session["_auth_user_id"] == str(user.pk)
     assertContains(client.get("/"), "Welcome to Papershelf, alice.")
 
 
-def test_sign_up_needs_an_email_address(client):
+def test_sign_up_needs_an_email_address(client, mailoutbox):
     response = client.post("/accounts/signup/", signup_data(email=""))
 
     assert response.status_code == 200
     assertContains(response, "This field is required.")
     assert not get_user_model().objects.exists()
+    assert mailoutbox == []
 
 
 def test_a_taken_username_is_refused_with_a_clear_message(client):
@@ -50,29 +75,67 @@ def test_a_taken_username_is_refused_with_a_clear_message(client):
     assert get_user_model().objects.count() == 1
 
 
-def test_a_taken_email_address_is_refused(client):
+def test_a_taken_username_in_another_letter_case_is_refused(client):
+    UserFactory(username="Alice")
+
+    response = client.post("/accounts/signup/", signup_data(email="other@example.org"))
+
+    assertContains(response, "A user with that username already exists.")
+
+
+def test_a_taken_email_address_gets_the_same_answer_and_its_owner_a_notice(client, mailoutbox):
     UserFactory(username="bob", email="Alice@Example.org")
 
     response = client.post("/accounts/signup/", signup_data())
 
-    assertContains(response, "An account with this email address already exists.")
+    assertRedirects(response, "/accounts/signup/done/")
+    (email,) = mailoutbox
+    assert email.to == ["Alice@Example.org"]
+    assert 'already\nhas an account: yours, with the username "bob"' in email.body
+    assert "/accounts/password_reset/" in email.body
+    assert get_user_model().objects.count() == 1
 
 
-def test_mismatched_passwords_are_refused(client):
-    response = client.post("/accounts/signup/", signup_data(password2="something-else-42"))
+def test_mismatched_passwords_are_refused(client, mailoutbox):
+    client.post("/accounts/signup/", signup_data())
+
+    response = choose_password(client, confirm_path(mailoutbox), again="something-else-42")
 
     assertContains(response, "The two password fields didn\N{RIGHT SINGLE QUOTATION MARK}t match.")
     assert not get_user_model().objects.exists()
 
 
-def test_sign_up_goes_on_to_a_safe_next_page(client):
-    response = client.post("/accounts/signup/", {**signup_data(), "next": "/trending/"})
+def test_a_sign_up_link_works_once(client, mailoutbox):
+    client.post("/accounts/signup/", signup_data())
+    path = confirm_path(mailoutbox)
+    choose_password(client, path)
+    client.post("/accounts/logout/")
+
+    response = choose_password(client, path, "another-long-Passphrase-7")
+
+    assertContains(response, "This link cannot be used")
+    assert get_user_model().objects.get(username="alice").check_password("a-long-Passphrase-42")
+
+
+def test_a_forged_or_edited_sign_up_link_is_refused(client):
+    response = client.get("/accounts/signup/confirm/eyJ1IjoibWFsbG9yeSJ9:forged:signature/")
+
+    assertContains(response, "This link cannot be used")
+    assertNotContains(response, "new_password1")
+
+
+def test_sign_up_goes_on_to_a_safe_next_page(client, mailoutbox):
+    client.post("/accounts/signup/", {**signup_data(), "next": "/trending/"})
+
+    response = choose_password(client, confirm_path(mailoutbox))
 
     assertRedirects(response, "/trending/", fetch_redirect_response=False)
 
 
-def test_sign_up_ignores_a_next_page_on_another_site(client):
-    response = client.post("/accounts/signup/", {**signup_data(), "next": "https://evil.example/"})
+def test_sign_up_ignores_a_next_page_on_another_site(client, mailoutbox):
+    client.post("/accounts/signup/", {**signup_data(), "next": "https://evil.example/"})
+
+    response = choose_password(client, confirm_path(mailoutbox))
 
     assertRedirects(response, "/", fetch_redirect_response=False)
 
@@ -155,7 +218,8 @@ def test_password_reset_emails_a_working_link(client, mailoutbox):
         form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password}
     )
     assertRedirects(done, "/accounts/reset/done/")
-    assert client.login(username="alice", password=new_password)
+    # django-axes needs the request to count the attempt, as every real login passes it.
+    assert client.login(request=HttpRequest(), username="alice", password=new_password)
 
 
 def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, mailoutbox):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from argparse import ArgumentParser
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         "and give a new demo account a few saved papers so its feed is personal."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--username", default="demo")
         parser.add_argument("--password", default="papershelf-demo")
 

@@ -1,0 +1,283 @@
+"""Load benchmark: gunicorn (2 workers) on PostgreSQL, driven by wrk from 127.0.0.1 only.
+
+    .venv/bin/python -m bench.catalogue && .venv/bin/python -m bench.population && \\
+        .venv/bin/python -m bench.nightly          # once: 75k papers, 10k readers, recommendations
+    .venv/bin/python -m bench.load [--seconds 15] [--soak-seconds 300] [--soak-rate 60]
+
+Goals (issue 6, 2-core machine, 4 concurrent clients): the logged-in feed page, the paper page and the
+daily page at least 400 requests/s with p95 server latency at most 15 ms; search p95 at most 50 ms;
+upvote and save POSTs p95 at most 20 ms; a 5-minute run at a steady rate with zero errors and no growth
+of worker memory beyond 10%. "Server latency" is gunicorn's own request time (its access log, %(M)s
+ms), measured on the same requests wrk counts. wrk and gunicorn share the two cores, as on one box.
+Requires Debian's `wrk` (apt-get install wrk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+from bench.setup_db import DEFAULT_URL, ROOT, percentiles, setup_django
+
+PORT = 8765
+BASE = f"http://127.0.0.1:{PORT}"
+SERVER_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "benchmark-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "false",
+    "SECURE_HSTS_SECONDS": "0",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/5",
+    "CACHE_URL": "redis://127.0.0.1:6379/6",
+    "CONN_MAX_AGE": "600",
+    "LOG_LEVEL": "WARNING",
+}
+WRK_SCRIPT = """
+local paths = {%(paths)s}
+local method, body = "%(method)s", "%(body)s"
+local counter = 0
+request = function()
+  counter = counter + 1
+  local path = paths[(counter %% #paths) + 1]
+  return wrk.format(method, path, nil, method == "POST" and body or nil)
+end
+"""
+
+
+def wait_for_server(timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"{BASE}/", timeout=2)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not start")
+
+
+def log_in(username: str, password: str) -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{BASE}/accounts/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert token, "no CSRF token on the login page"
+    response = session.post(
+        f"{BASE}/accounts/login/",
+        data={"username": username, "password": password, "csrfmiddlewaretoken": token.group(1)},
+        headers={"Referer": f"{BASE}/accounts/login/"},
+        allow_redirects=False,
+    )
+    assert response.status_code == 302, f"login failed: HTTP {response.status_code}"
+    return session
+
+
+def worker_rss_mb(master_pid: int) -> list[float]:
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)  # type: ignore[union-attr]
+    return sizes
+
+
+def server_latencies(log: Path, start: int) -> tuple[list[float], int]:
+    """(request times in ms, count of 5xx) of the access-log lines written after byte `start`."""
+    with log.open() as handle:
+        handle.seek(start)
+        lines = handle.read().splitlines()
+    times, errors = [], 0
+    for line in lines:
+        parts = line.split()
+        if len(parts) >= 2:
+            times.append(float(parts[0]))
+            errors += parts[1].startswith("5")
+    return times, errors
+
+
+def run_wrk(name: str, paths: list[str], session: requests.Session, seconds: int, log: Path, **post) -> dict:
+    cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
+    script = WRK_SCRIPT % {
+        "paths": ", ".join(json.dumps(p) for p in paths),
+        "method": "POST" if post else "GET",
+        "body": post.get("body", ""),
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write(script)
+    headers = ["-H", f"Cookie: {cookie}"]
+    if post:
+        headers += ["-H", f"X-CSRFToken: {session.cookies['csrftoken']}"]
+        headers += ["-H", "Content-Type: application/x-www-form-urlencoded", "-H", "HX-Request: true"]
+    start = log.stat().st_size
+    output = subprocess.run(
+        ["wrk", "-t2", "-c4", f"-d{seconds}s", "--latency", "-s", lua.name, *headers, BASE],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    time.sleep(0.5)  # let gunicorn flush its access log
+    os.unlink(lua.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    times, errors = server_latencies(log, start)
+    stats = percentiles(times)
+    result = {
+        "name": name,
+        "requests_per_s": rps,
+        "server_p50_ms": stats["p50_ms"],
+        "server_p95_ms": stats["p95_ms"],
+        "server_max_ms": stats["max_ms"],
+        "non_2xx_3xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "server_5xx": errors,
+    }
+    print(
+        f"{name:<14} {rps:8.1f} req/s   server p50 {stats['p50_ms']:6.2f} ms  p95 {stats['p95_ms']:6.2f} ms"
+        f"  max {stats['max_ms']:7.2f} ms   non-2xx/3xx {result['non_2xx_3xx']}",
+        flush=True,
+    )
+    return result
+
+
+def soak(session: requests.Session, paths: list[str], seconds: int, rate: float, master_pid: int) -> None:
+    """A steady request rate for `seconds`, over the mixed pages; errors and worker memory counted."""
+    before = worker_rss_mb(master_pid)
+    errors, done = 0, 0
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+    interval = 4 / rate  # four client threads share the rate
+
+    def client(offset: int) -> None:
+        nonlocal errors, done
+        local = requests.Session()
+        local.cookies.update(session.cookies)
+        rng = random.Random(offset)
+        next_at = time.monotonic() + offset * interval / 4
+        while next_at < deadline:
+            time.sleep(max(0.0, next_at - time.monotonic()))
+            try:
+                response = local.get(BASE + rng.choice(paths), timeout=10)
+                failed = response.status_code >= 400
+            except requests.RequestException:
+                failed = True
+            with lock:
+                done += 1
+                errors += failed
+            next_at += interval
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    after = worker_rss_mb(master_pid)
+    growth = max((a - b) / b * 100 for a, b in zip(after, before, strict=False))
+    print(
+        f"soak: {done} requests in {seconds} s ({done / seconds:.1f}/s), {errors} errors; worker RSS "
+        f"{[round(b) for b in before]} -> {[round(a) for a in after]} MB (max growth {growth:.1f}%)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--soak-seconds", type=int, default=300)
+    parser.add_argument("--soak-rate", type=float, default=60.0)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    setup_django(args.database_url, fresh=False)
+    from bench.population import PASSWORD
+    from papers.models import Paper
+
+    paper_paths = [
+        f"/abs/{arxiv_id}/"
+        for arxiv_id in Paper.objects.exclude(arxiv_id=None)
+        .order_by("?")
+        .values_list("arxiv_id", flat=True)[:500]
+    ]
+    days = {day for day in Paper.objects.values_list("listed_on", flat=True).distinct() if day}
+    day_paths = [f"/day/{day.isoformat()}/" for day in sorted(days)[-60:]]
+    from bench.catalogue import sample_queries
+
+    search_paths = ["/search/?" + requests.compat.urlencode({"q": q}) for q in sample_queries(200)]
+    paper_pks = list(Paper.objects.order_by("?").values_list("pk", flat=True)[:500])
+
+    env = {**os.environ, **SERVER_ENV, "DATABASE_URL": args.database_url}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    log = Path(tempfile.mkstemp(suffix=".log")[1])
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "config.wsgi",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--access-logfile",
+            str(log),
+            "--access-logformat",
+            "%(M)s %(s)s %(U)s",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        wait_for_server()
+        reader = log_in("reader00001", PASSWORD)
+        reader.get(f"{BASE}/feed/")
+        results = [
+            run_wrk("feed", ["/feed/"], reader, args.seconds, log),
+            run_wrk("paper page", paper_paths, reader, args.seconds, log),
+            run_wrk("daily page", day_paths, reader, args.seconds, log),
+            run_wrk("search", search_paths, reader, args.seconds, log),
+            run_wrk(
+                "upvote POST",
+                [f"/papers/{pk}/upvote/" for pk in paper_pks],
+                reader,
+                args.seconds,
+                log,
+                body="action=upvote",
+            ),
+            run_wrk(
+                "save POST",
+                [f"/papers/{pk}/save/" for pk in paper_pks],
+                reader,
+                args.seconds,
+                log,
+                body="add=default",
+            ),
+        ]
+        Path(ROOT / "bench" / "results").mkdir(exist_ok=True)
+        (ROOT / "bench" / "results" / "load.json").write_text(json.dumps(results, indent=2))
+        if args.soak_seconds:
+            soak(
+                reader,
+                ["/feed/", *paper_paths[:50], *day_paths[:10], *search_paths[:20]],
+                args.soak_seconds,
+                args.soak_rate,
+                server.pid,
+            )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        log.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""The digest settings form: every value a user can post is checked here, with a message that says how."""
+
+from __future__ import annotations
+
+from django import forms
+
+from papers.digest.schedule import time_zone_names
+from papers.models import DigestSubscription
+
+WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")]
+WEEKDAYS += [(5, "Saturday"), (6, "Sunday")]
+HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
+
+
+class DigestSettingsForm(forms.ModelForm):
+    enabled = forms.BooleanField(label="Email me a digest of new papers picked for me", required=False)
+    frequency = forms.ChoiceField(
+        choices=DigestSubscription.Frequency.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose daily or weekly."},
+    )
+    hour = forms.TypedChoiceField(
+        label="At",
+        choices=HOURS,
+        coerce=int,
+        help_text="In your time zone.",
+        error_messages={"invalid_choice": "Choose an hour from 0 to 23."},
+    )
+    weekday = forms.TypedChoiceField(
+        label="On (weekly digest)",
+        choices=WEEKDAYS,
+        coerce=int,
+        error_messages={"invalid_choice": "Choose a day of the week."},
+    )
+    time_zone = forms.ChoiceField(
+        # A callable: read from the tzdata the server has, the zones the hourly run can resolve.
+        choices=lambda: [(name, name.replace("_", " ")) for name in time_zone_names()],
+        error_messages={"invalid_choice": "“%(value)s” is not a time zone we know. Pick one from the list."},
+    )
+    size = forms.IntegerField(
+        label="Papers per email",
+        min_value=DigestSubscription.SIZE_MIN,
+        max_value=DigestSubscription.SIZE_MAX,
+        error_messages={
+            "invalid": "Enter a number of papers.",
+            "min_value": "Send at least %(limit_value)s papers.",
+            "max_value": "Send at most %(limit_value)s papers.",
+        },
+    )
+
+    class Meta:
+        model = DigestSubscription
+        fields = ["enabled", "frequency", "hour", "weekday", "time_zone", "size"]

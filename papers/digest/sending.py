@@ -1,0 +1,230 @@
+"""Send one user's digest for one period: at most once, whatever retries and crashes happen.
+
+Why at most once. Once an SMTP server has accepted a message it cannot be taken back, and a worker that
+dies right after handing it over leaves no trace of whether it was accepted. "Never twice" is the
+promise, so the one case we cannot decide is settled towards not sending: a user may, rarely, miss a
+digest; nobody ever gets the same digest twice.
+
+How:
+1. Select what is new (papers/digest/selection.py). Nothing new: nothing is sent and nothing recorded.
+2. Render the message, before any claim, so a template error costs nothing.
+3. Claim: insert Digest(user, period_key, status=SENDING) and its items in a transaction of their own,
+   committed before anything is handed to the backend. The unique (user, period_key) constraint lets one
+   worker win; every other run (the task run twice, the hourly run repeated) finds the row and stops.
+4. Hand the message over on a connection opened here.
+   - The backend raises: it did not accept the message. The row becomes FAILED with the error and
+     DigestSendFailed goes up, so the task retries with backoff; the retry claims the FAILED row again
+     (a conditional UPDATE, so again only one worker wins) and sends once.
+   - It returns: the row becomes SENT at once, before the connection is closed, since a failure while
+     saying goodbye to the server does not mean the message was refused.
+5. A worker killed between 3 and the SENT update leaves the row SENDING. Nothing retries it: a SENDING
+   row counts as sent, its papers are never mailed again, and `send_digests --dry-run` shows it to
+   operators.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from papers.digest.selection import digest_recommendations
+from papers.digest.tokens import make_save_token, make_unsubscribe_token
+from papers.models import Digest, DigestItem, DigestSubscription
+from papers.templatetags.paper_tags import author_summary
+from recommender.models import Recommendation
+
+logger = logging.getLogger(__name__)
+
+ABSTRACT_WORDS = 60
+
+
+class Outcome(enum.StrEnum):
+    SENT = "sent"
+    NOTHING_NEW = "nothing new"
+    ALREADY_CLAIMED = "already sent for this period"
+    NOT_SUBSCRIBED = "not subscribed"
+    NO_ADDRESS = "no email address"
+
+
+class DigestSendFailed(Exception):
+    """The email backend refused the message; the claim is released so a retry can send it."""
+
+
+def absolute_url(path: str) -> str:
+    """`path` on the public site: emails are read far from any request, so SITE_URL names the host."""
+    return f"{settings.SITE_URL}{path}"
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    title: str
+    authors: str
+    abstract: str
+    reason: str
+    # The abstract for the plain-text part: wrapped and indented under its title.
+    abstract_text: str
+    paper_url: str
+    save_url: str
+
+
+def digest_entries(user: User, recommendations: Sequence[Recommendation]) -> list[DigestEntry]:
+    entries = []
+    for rec in recommendations:
+        abstract = Truncator(" ".join(rec.paper.abstract.split())).words(ABSTRACT_WORDS)
+        entry = DigestEntry(
+            title=rec.paper.title,
+            authors=author_summary(rec.paper),
+            abstract=abstract,
+            reason=rec.reason_text,
+            abstract_text=textwrap.fill(abstract, width=72, initial_indent="   ", subsequent_indent="   "),
+            paper_url=absolute_url(rec.paper.get_absolute_url()),
+            save_url=absolute_url(
+                reverse("papers:digest_save", args=[make_save_token(user_id=user.pk, paper_id=rec.paper_id)])
+            ),
+        )
+        entries.append(entry)
+    return entries
+
+
+def build_message(
+    *, user: User, subscription: DigestSubscription, recommendations: Sequence[Recommendation]
+) -> mail.EmailMultiAlternatives:
+    unsubscribe_url = absolute_url(
+        reverse("papers:digest_unsubscribe", args=[make_unsubscribe_token(user_id=user.pk)])
+    )
+    count = len(recommendations)
+    context = {
+        "user": user,
+        "entries": digest_entries(user, recommendations),
+        "frequency": subscription.get_frequency_display().lower(),
+        "unsubscribe_url": unsubscribe_url,
+        "settings_url": absolute_url(reverse("papers:digest_settings")),
+        "site_url": settings.SITE_URL,
+    }
+    message = mail.EmailMultiAlternatives(
+        subject=f"{count} new paper{pluralize(count)} for you · Papershelf {context['frequency']} digest",
+        body=render_to_string("digest/email.txt", context),
+        to=[user.email],
+        headers={
+            # RFC 2369 and RFC 8058: mail clients offer "Unsubscribe", and POST to the URL in one click.
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            # RFC 3834: no vacation auto-replies to a digest.
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(render_to_string("digest/email.html", context), "text/html")
+    return message
+
+
+@dataclass(frozen=True)
+class DigestPreview:
+    """What send_digest would do now (SENT: it would send these papers), without doing it."""
+
+    outcome: Outcome
+    recommendations: list[Recommendation]
+    claimed: Digest | None = None
+
+
+def preview_digest(*, subscription: DigestSubscription, period_key: str) -> DigestPreview:
+    user = subscription.user
+    claimed = (
+        Digest.objects.filter(user=user, period_key=period_key).exclude(status=Digest.Status.FAILED).first()
+    )
+    if claimed is not None:
+        return DigestPreview(Outcome.ALREADY_CLAIMED, [], claimed)
+    if not user.email:
+        return DigestPreview(Outcome.NO_ADDRESS, [])
+    recommendations = digest_recommendations(user, size=subscription.size)
+    return DigestPreview(Outcome.SENT if recommendations else Outcome.NOTHING_NEW, recommendations)
+
+
+def send_digest(*, user_id: int, period_key: str) -> Outcome:
+    subscription = (
+        DigestSubscription.objects.select_related("user")
+        .filter(user_id=user_id, enabled=True, user__is_active=True)
+        .first()
+    )
+    if subscription is None:
+        return Outcome.NOT_SUBSCRIBED
+    user = subscription.user
+    if not user.email:
+        return Outcome.NO_ADDRESS
+    # Cheap early exit for the common rerun; the claim below is what actually decides.
+    if Digest.objects.filter(user=user, period_key=period_key).exclude(status=Digest.Status.FAILED).exists():
+        return Outcome.ALREADY_CLAIMED
+    recommendations = digest_recommendations(user, size=subscription.size)
+    if not recommendations:
+        return Outcome.NOTHING_NEW
+    message = build_message(user=user, subscription=subscription, recommendations=recommendations)
+    digest = claim_digest(user=user, period_key=period_key, recommendations=recommendations)
+    if digest is None:
+        return Outcome.ALREADY_CLAIMED
+    _deliver(digest, message)
+    logger.info("digest %s sent to user %s: %d papers", period_key, user.pk, len(recommendations))
+    return Outcome.SENT
+
+
+def claim_digest(*, user: User, period_key: str, recommendations: Sequence[Recommendation]) -> Digest | None:
+    """The Digest row this worker now owns (status SENDING, items written), or None if another has it."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            digest = Digest.objects.create(user=user, period_key=period_key, claimed_at=now)
+            _write_items(digest, recommendations)
+            return digest
+    except IntegrityError:
+        pass
+    with transaction.atomic():
+        reclaimed = Digest.objects.filter(
+            user=user, period_key=period_key, status=Digest.Status.FAILED
+        ).update(status=Digest.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, error="")
+        if not reclaimed:
+            return None
+        digest = Digest.objects.get(user=user, period_key=period_key)
+        # The feed may have moved since the failed attempt: record what this attempt sends.
+        digest.items.all().delete()
+        _write_items(digest, recommendations)
+        return digest
+
+
+def _write_items(digest: Digest, recommendations: Sequence[Recommendation]) -> None:
+    DigestItem.objects.bulk_create(
+        DigestItem(digest=digest, paper_id=rec.paper_id, rank=rank)
+        for rank, rec in enumerate(recommendations, start=1)
+    )
+
+
+def _deliver(digest: Digest, message: mail.EmailMultiAlternatives) -> None:
+    connection = mail.get_connection()
+    try:
+        connection.open()
+        accepted = connection.send_messages([message])
+        if not accepted:
+            raise DigestSendFailed("the email backend accepted no message")
+    except Exception as error:
+        Digest.objects.filter(pk=digest.pk).update(
+            status=Digest.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise DigestSendFailed(f"digest {digest.period_key} for user {digest.user_id}: {error}") from error
+    Digest.objects.filter(pk=digest.pk).update(status=Digest.Status.SENT, sent_at=timezone.now())
+    try:
+        connection.close()
+    except Exception:
+        logger.warning(
+            "digest %s: closing the email connection failed after sending", digest.pk, exc_info=True
+        )

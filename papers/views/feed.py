@@ -1,0 +1,149 @@
+"""/feed/: the personalized daily feed, its "load more", and "not interested" that brings the next paper.
+
+The logic (what is in the feed, in which order, why it is empty) lives in recommender/feed.py; these
+views pick the fragment htmx asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from papers.models import Paper, Profile
+from papers.user_state import UserPaperState
+from papers.views.htmx import HtmxHttpRequest, wants_fragment
+from papers.views.redirects import AuthenticatedRequest, login_required_for_action, return_path
+from papers.votes import paper_dismiss, paper_undismiss
+from recommender.feed import (
+    MAX_EXCLUDED,
+    FeedEntry,
+    FeedStatus,
+    feed_page,
+    feed_rows,
+    feed_since,
+    feed_status,
+    mark_feed_visit,
+    record_impressions,
+    trending_papers,
+)
+
+# The "Personalizing your feed…" panel asks every 2 s; after about three minutes something is wrong
+# (a stuck worker), and it stops asking rather than poll all afternoon.
+MAX_POLLS = 90
+
+
+def _int(value: str | None, default: int = 0) -> int:
+    try:
+        return max(int(value or default), 0)
+    except ValueError:
+        return default
+
+
+def _ids(values: Iterable[str]) -> set[int]:
+    """The paper ids the client says are on its page; anything that is not an id is ignored."""
+    ids: set[int] = set()
+    for value in values:
+        if value.isdigit():
+            ids.add(int(value))
+        if len(ids) >= MAX_EXCLUDED:
+            break
+    return ids
+
+
+def _anonymous_feed(request: HtmxHttpRequest) -> HttpResponse:
+    context = {"papers": trending_papers(request.user), "user_state": UserPaperState()}
+    return render(request, "feed/anonymous.html", context)
+
+
+@require_safe
+@vary_on_headers("HX-Request", "HX-Target", "HX-History-Restore-Request")
+def feed(request: HtmxHttpRequest) -> HttpResponse:
+    """The whole page; with htmx, more cards (#feed-more) or the refreshed body (#feed-body, polling)."""
+    if not request.user.is_authenticated:
+        return _anonymous_feed(request)
+    user = request.user
+    profile = Profile.for_user(user)
+    since = mark_feed_visit(profile)
+    # htmx sends the ids of the cards on the page: the next cards are the first ones not shown, which
+    # stays right after dismissals and re-ranks. Without JavaScript `?offset=` pages as usual.
+    shown = _ids(request.GET.getlist("shown")) if request.htmx else set()
+    offset = _int(request.GET.get("offset"))
+    page = feed_page(user, offset=0 if shown else offset, since=since, exclude_paper_ids=shown)
+    status = None
+    if not page.entries and not page.offset and not shown:
+        status = feed_status(user, profile)
+        if status is FeedStatus.ONBOARDING:
+            onboarding_url = reverse("papers:onboarding")
+            return HttpResponseClientRedirect(onboarding_url) if request.htmx else redirect(onboarding_url)
+    record_impressions(user, page.papers)
+    polls = _int(request.GET.get("poll"))
+    context: dict[str, Any] = {
+        "page": page,
+        "status": status.value if status else "",
+        "user_state": UserPaperState.for_papers(user, page.papers),
+        "next_url": reverse("papers:feed"),
+        "more_offset": (len(shown) if shown else page.offset) + len(page.entries),
+        "next_poll": polls + 1 if polls < MAX_POLLS else 0,
+        "welcome": request.GET.get("welcome") == "1",
+    }
+    if wants_fragment(request, target="feed-more"):
+        return render(request, "feed/_feed_items.html", context)
+    if wants_fragment(request, target="feed-body"):
+        return render(request, "feed/feed.html#feed-body", context)
+    return render(request, "feed/feed.html", context)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+@login_required_for_action
+def feed_dismiss(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Not interested: for the requesting user only. htmx gets an undo notice and the next paper."""
+    paper = get_object_or_404(Paper.objects.defer("search_vector"), pk=pk)
+    paper_dismiss(user=request.user, paper=paper)
+    next_url = return_path(request, reverse("papers:feed"))
+    if not wants_fragment(request):
+        messages.success(request, f"Hidden: {paper.title}. Find it again under Hidden papers.")
+        return redirect(next_url)
+    # The next paper is the first one of the feed that is not on the page yet.
+    shown = _ids(request.POST.getlist("shown")) | {paper.pk}
+    following = feed_page(request.user, limit=1, exclude_paper_ids=shown)
+    record_impressions(request.user, following.papers)
+    context = {
+        "paper": paper,
+        "following": following.entries[0] if following.entries else None,
+        "user_state": UserPaperState.for_papers(request.user, following.papers),
+        "next_url": next_url,
+    }
+    return render(request, "feed/_feed_dismissed.html", context)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+@login_required_for_action
+def feed_undismiss(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Undo "not interested" from the feed: the card comes back where the notice is."""
+    paper = get_object_or_404(Paper.objects.defer("search_vector"), pk=pk)
+    paper_undismiss(user=request.user, paper=paper)
+    next_url = return_path(request, reverse("papers:feed"))
+    if not wants_fragment(request):
+        messages.success(request, f"Shown again: {paper.title}")
+        return redirect(next_url)
+    since = feed_since(Profile.for_user(request.user))
+    row = feed_rows(request.user, since=since).filter(paper=paper).first()
+    context = {
+        # A paper the user saved meanwhile, or one the new model no longer recommends, comes back
+        # without a reason.
+        "entry": FeedEntry(recommendation=row, is_new=bool(row.is_new)) if row else None,  # type: ignore[attr-defined]
+        "paper": row.paper if row else paper,
+        "user_state": UserPaperState.for_papers(request.user, [paper]),
+        "next_url": next_url,
+    }
+    return render(request, "feed/_feed_card.html", context)
