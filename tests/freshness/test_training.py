@@ -78,14 +78,19 @@ def test_a_rerank_after_a_save_changes_the_feed_without_retraining():
     alice = UserFactory()
     save(alice, corpus["spiking"][0])
     nightly.train_and_publish()
-    assert feed(alice)[0] in {p.title for p in corpus["spiking"]}
+    target = corpus["protein"][2]
+    before = feed(alice).index(target.title)
 
     # The save's on_commit hook would enqueue this; here it runs directly, as the worker would.
     save(alice, *corpus["protein"][:2])
     rerank_user(alice.pk)
 
     assert ModelVersion.objects.count() == 1
-    assert feed(alice)[0] == corpus["protein"][2].title
+    after = feed(alice)
+    assert after.index(target.title) < before
+    assert not {p.title for p in corpus["protein"][:2]} & set(after)
+    moved = Recommendation.objects.get(user=alice, paper=target, version__is_current=True)
+    assert moved.reason_paper in corpus["protein"][:2]
 
 
 @pytest.mark.django_db

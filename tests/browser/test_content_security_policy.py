@@ -7,13 +7,12 @@ import pytest
 from playwright.sync_api import ConsoleMessage, expect
 
 from papers.models import ReadingList, ReadingListItem, Upvote
-from tests.browser.conftest import browser, log_in, page  # noqa: F401 (fixtures)
 from tests.factories import PaperFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_pages_and_htmx_swaps_run_under_the_policy_without_a_violation(page, log_in):  # noqa: F811
+def test_pages_and_htmx_swaps_run_under_the_policy_without_a_violation(page, log_in):
     violations: list[str] = []
 
     def watch(message: ConsoleMessage) -> None:
