@@ -17,6 +17,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -119,7 +120,7 @@ def evaluate(
     return report
 
 
-def evaluate_dataset(directory: Path | str, train_per_user: int, **options) -> EvaluationReport:
+def evaluate_dataset(directory: Path | str, train_per_user: int, **options: Any) -> EvaluationReport:
     """``evaluate`` on a CiteULike-a style directory (items.jsonl + splits_cvae/)."""
     split = load_citeulike(directory, train_per_user)
     return evaluate(split.papers, split.train, split.test, **options)
