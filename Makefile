@@ -17,6 +17,7 @@ $(VENV)/.installed: requirements.lock
 	touch $@
 
 setup: $(VENV)/.installed
+	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py import_papers --no-progress $(SHARED)/seeds/*.txt $(SHARED)/data/hf_daily_papers_753.json
