@@ -40,6 +40,9 @@ SERVER_ENV = {
     "ALLOWED_HOSTS": "127.0.0.1",
     "SECURE_SSL_REDIRECT": "false",
     "SECURE_HSTS_SECONDS": "0",
+    # wrk and requests talk plain HTTP to 127.0.0.1: cookies must not be HTTPS-only here.
+    "SESSION_COOKIE_SECURE": "false",
+    "CSRF_COOKIE_SECURE": "false",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/5",
     "CACHE_URL": "redis://127.0.0.1:6379/6",
     "CONN_MAX_AGE": "600",

@@ -168,16 +168,17 @@ def rows_written() -> int:
         return int(cursor.fetchone()[0])
 
 
-def snapshot() -> dict[str, dict[Any, str]]:
-    """Every row of every watched model, by primary key."""
+Rows = dict[str, dict[Any, dict[str, Any]]]
+
+
+def snapshot() -> Rows:
+    """Every row of every watched model, by primary key, as {field: value}."""
     rows = {}
     for model in apps.get_models():
         if model._meta.label in UNWATCHED or model._meta.proxy or not model._meta.managed:
             continue
         fields = [field.attname for field in model._meta.concrete_fields]
-        rows[model._meta.label] = {
-            row[0]: repr(row) for row in model._base_manager.values_list(model._meta.pk.attname, *fields)
-        }
+        rows[model._meta.label] = {row["pk"]: row for row in model._base_manager.values("pk", *fields)}
     return rows
 
 
@@ -186,7 +187,7 @@ class WriteWatch:
 
     def __init__(self) -> None:
         self.written = rows_written()
-        self.rows = snapshot()
+        self.rows: Rows = snapshot()
 
     def writes(self, visitor: User | None) -> list[str]:
         written = rows_written()
@@ -198,9 +199,7 @@ class WriteWatch:
         return found
 
 
-def unexpected_writes(
-    before: dict[str, dict[Any, str]], after: dict[str, dict[Any, str]], visitor: User | None
-) -> list[str]:
+def unexpected_writes(before: Rows, after: Rows, visitor: User | None) -> list[str]:
     """The rows that changed, except a new "Read later" list or profile of the visitor's own."""
     writes = []
     for label, rows in after.items():
@@ -210,19 +209,24 @@ def unexpected_writes(
                 continue
             writes.append(f"{label} {pk} created")
         writes += [f"{label} {pk} deleted" for pk in old.keys() - rows.keys()]
-        writes += [
-            f"{label} {pk} changed"
-            for pk in rows.keys() & old.keys()
-            if rows[pk] != old[pk] and not _own_visit_bookkeeping(label, pk, visitor)
-        ]
+        for pk in rows.keys() & old.keys():
+            changed = {name for name, value in rows[pk].items() if old[pk].get(name) != value}
+            if changed and not _own_visit_bookkeeping(label, pk, changed, visitor):
+                writes.append(f"{label} {pk} changed ({', '.join(sorted(changed))})")
     return writes
 
 
-def _own_visit_bookkeeping(label: str, pk: Any, visitor: User | None) -> bool:
-    """Reading the feed records the visitor's own visit time (the issue asks for "new since last visit")."""
+# Reading the feed records the visitor's own visit times (the issue asks for "new since last visit").
+VISIT_FIELDS = frozenset({"feed_visited_at", "feed_previous_visit_at"})
+
+
+def _own_visit_bookkeeping(label: str, pk: Any, changed: set[str], visitor: User | None) -> bool:
+    """Only those two fields of the visitor's own profile: a GET that changed anything else there (the
+    feed token, the interests) is a write like any other."""
     return (
         visitor is not None
         and label == "papers.Profile"
+        and changed <= VISIT_FIELDS
         and Profile.objects.filter(pk=pk, user=visitor).exists()
     )
 
