@@ -4,8 +4,10 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from config.celery import app as celery_app
+from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +34,31 @@ def _eager_celery(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+# Personas shared by the feature tests: alice owns things, bob is a stranger to them.
+@pytest.fixture
+def alice(db):
+    return UserFactory(username="alice")
+
+
+@pytest.fixture
+def bob(db):
+    return UserFactory(username="bob")
+
+
+@pytest.fixture
+def alice_client(alice):
+    client = Client()
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def bob_client(bob):
+    client = Client()
+    client.force_login(bob)
+    return client
 
 
 def pytest_report_header(config):

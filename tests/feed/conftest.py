@@ -8,7 +8,6 @@ tests about reading stored rows write them with corpus.model_version and corpus.
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from recommender import store
 from tests.factories import UserFactory
@@ -43,30 +42,6 @@ def corpus(db) -> Corpus:
         translation=make_papers(TRANSLATION, "cs.CL"),
         robots=make_papers(ROBOTS, "cs.RO"),
     )
-
-
-@pytest.fixture
-def alice(db):
-    return UserFactory(username="alice")
-
-
-@pytest.fixture
-def bob(db):
-    return UserFactory(username="bob")
-
-
-@pytest.fixture
-def alice_client(alice):
-    client = Client()
-    client.force_login(alice)
-    return client
-
-
-@pytest.fixture
-def bob_client(bob):
-    client = Client()
-    client.force_login(bob)
-    return client
 
 
 @pytest.fixture

@@ -3,36 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from papers.reading_lists import default_reading_list
-from tests.factories import PaperFactory, ReadingListFactory, ReadingListItemFactory, UserFactory
+from tests.factories import PaperFactory, ReadingListFactory, ReadingListItemFactory
 
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def alice(db):
-    return UserFactory(username="alice")
-
-
-@pytest.fixture
-def bob(db):
-    return UserFactory(username="bob")
-
-
-@pytest.fixture
-def alice_client(alice):
-    client = Client()
-    client.force_login(alice)
-    return client
-
-
-@pytest.fixture
-def bob_client(bob):
-    client = Client()
-    client.force_login(bob)
-    return client
 
 
 @pytest.fixture
