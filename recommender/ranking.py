@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Model
 
+from papers.bulk_insert import insert_rows
 from recommender import explain as explaining
 from recommender.models import Recommendation, SimilarPaper
 from recommender.rank import blend_weights, user_profiles
@@ -171,21 +172,8 @@ def recommendation_rows(
 
 
 def write_rows(model_class: type[Recommendation] | type[SimilarPaper], rows: Sequence[Model]) -> None:
-    """Insert many rows: COPY on PostgreSQL (millions a night), bulk_create elsewhere."""
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        model_class.objects.bulk_create(rows, batch_size=2000)  # type: ignore[arg-type]
-        return
-    meta = model_class._meta
-    fields = [f for f in meta.concrete_fields if f.column and f.column != "id"]
-    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN") as copy,
-    ):
-        for obj in rows:
-            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+    """Insert many rows (millions a night): COPY on PostgreSQL, bulk_create elsewhere."""
+    insert_rows(model_class, rows)
 
 
 def replace_user_recommendations(user_id: int, version_id: int, rows: list[Recommendation]) -> None:
