@@ -210,11 +210,18 @@ def trending_papers(user: Any, *, limit: int = PAGE_SIZE) -> list[Paper]:
 
 
 def similar_papers(paper: Paper, *, user: Any = None, limit: int = SIMILAR_PAPERS_SHOWN) -> list[Paper]:
-    """The current model's nearest papers to `paper`, closest first, without the user's dismissed ones.
+    """`paper`'s nearest papers, closest first, without the user's dismissed ones.
 
-    One query, on the (paper, version, rank) index.
+    A paper's list is rewritten by whichever nightly run last refreshed it (see `nightly`), so this reads
+    the newest list among finished runs, not necessarily the current version's. One query, on the
+    (paper, version, rank) index.
     """
-    rows = SimilarPaper.objects.filter(paper=paper, version__is_current=True)
+    newest = (
+        SimilarPaper.objects.filter(paper=paper, version__status__in=ModelVersion.SERVED)
+        .order_by("-version_id")
+        .values("version_id")[:1]
+    )
+    rows = SimilarPaper.objects.filter(paper=paper, version_id=models.Subquery(newest))
     if getattr(user, "is_authenticated", False):
         dismissed = Dismissal.objects.filter(user=user, paper=models.OuterRef("similar_id"))
         rows = rows.exclude(models.Exists(dismissed))

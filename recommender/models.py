@@ -41,6 +41,10 @@ class ModelVersion(models.Model):
 
     objects = ModelVersionQuerySet.as_manager()
 
+    # Runs whose rows readers may use: the current one and finished ones kept for their similar-papers
+    # lists (never a run still training or one that failed).
+    SERVED = (Status.READY, Status.RETIRED)
+
     class Meta:
         ordering = ["-started_at"]
         constraints = [
@@ -96,7 +100,12 @@ class Recommendation(models.Model):
 
 
 class SimilarPaper(models.Model):
-    """Precomputed neighbours shown on a paper's page."""
+    """Precomputed neighbours shown on a paper's page.
+
+    Each paper's list comes from the run that last refreshed it (a run refreshes new papers and the
+    oldest lists, see `nightly.refresh_similar_papers`), so `version` is "computed by", and a paper has
+    one version's rows once that run is done.
+    """
 
     paper = models.ForeignKey("papers.Paper", on_delete=models.CASCADE, related_name="+")
     similar = models.ForeignKey("papers.Paper", on_delete=models.CASCADE, related_name="+")

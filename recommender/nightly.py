@@ -14,6 +14,7 @@ import datetime
 import logging
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -21,11 +22,12 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from papers.bulk_insert import copy_rows
 from recommender import store
-from recommender.dataset import load_catalogue, load_signals
+from recommender.dataset import Signals, load_catalogue, load_signals
 from recommender.models import ModelVersion, Recommendation, SimilarPaper
-from recommender.rank import recommend, similar_items
-from recommender.ranking import TOP_K, interest_profiles, recommendation_rows, write_rows
+from recommender.rank import similar_items
+from recommender.ranking import UserBlock, block_rows, interest_profiles, rank_block, write_recommendations
 from recommender.topics import Topic, derive_topics, topic_profile
 from recommender.train import RecommenderModel, fit_recommender
 
@@ -35,6 +37,9 @@ LOCK_ID = 0x7061_7065_7273  # "papers"
 CACHE_LOCK = "recommender:training-lock"
 CACHE_LOCK_SECONDS = 6 * 3600
 SIMILAR_PER_PAPER = 10
+# A similar-papers list is refreshed at least this often (a share of the catalogue each night).
+SIMILAR_REFRESH_DAYS = 7
+SIMILAR_PAPERS_PER_BATCH = 4096
 USERS_PER_BATCH = 512
 KEEP_PREVIOUS_VERSIONS = 1
 
@@ -103,49 +108,10 @@ def _train(version: ModelVersion, *, today: datetime.date) -> None:
     version.save(update_fields=["artifact", "artifact_bytes"])
     lap("store")
 
-    profiles = interest_profiles(model, signals.interests)
-    n_rows = 0
-    for start in range(0, len(signals.user_ids), USERS_PER_BATCH):
-        stop = min(start + USERS_PER_BATCH, len(signals.user_ids))
-        positives = interactions.positives[start:stop]
-        negatives = interactions.negatives[start:stop]
-        block_profiles = profiles[start:stop] if profiles is not None else None
-        top = recommend(model, positives, negatives, k=TOP_K, profiles=block_profiles)
-        rows = []
-        for row in range(stop - start):
-            rows += recommendation_rows(
-                model=model,
-                paper_ids=catalogue.paper_ids,
-                version_id=version.pk,
-                user_id=int(signals.user_ids[start + row]),
-                positives=positives,
-                negatives=negatives,
-                profile=block_profiles,
-                top=top,
-                row=row,
-            )
-        write_rows(Recommendation, rows)
-        n_rows += len(rows)
+    n_rows = _precompute_rankings(model, signals, catalogue.paper_ids, version)
     lap("recommend")
 
-    similar = similar_items(model, np.arange(len(catalogue.paper_ids)), n=SIMILAR_PER_PAPER)
-    write_rows(
-        SimilarPaper,
-        [
-            SimilarPaper(
-                paper_id=int(catalogue.paper_ids[item]),
-                similar_id=int(catalogue.paper_ids[neighbour]),
-                version_id=version.pk,
-                rank=rank,
-                score=float(score),
-            )
-            for item in range(len(catalogue.paper_ids))
-            for rank, (neighbour, score) in enumerate(
-                zip(similar.items[item], similar.scores[item], strict=True), start=1
-            )
-            if neighbour >= 0
-        ],
-    )
+    n_similar = refresh_similar_papers(model, catalogue.paper_ids, version)
     lap("similar")
 
     topics = derive_topics(model)
@@ -155,7 +121,7 @@ def _train(version: ModelVersion, *, today: datetime.date) -> None:
     version.n_papers = len(catalogue.paper_ids)
     version.n_users = len(signals.user_ids)
     version.n_interactions = int(interactions.positives.nnz + interactions.negatives.nnz)
-    version.metrics = {"recommendations": n_rows}
+    version.metrics = {"recommendations": n_rows, "similar_lists_refreshed": n_similar}
     version.timings = timings
     version.trained_at = timezone.now()
     # The switch: one transaction, so readers see either the old version or the new one.
@@ -164,7 +130,41 @@ def _train(version: ModelVersion, *, today: datetime.date) -> None:
         version.status = ModelVersion.Status.READY
         version.is_current = True
         version.save()
+    _drop_superseded_similar_lists(version)
     logger.info("model v%s is current: %s", version.pk, timings)
+
+
+def _precompute_rankings(
+    model: RecommenderModel, signals: Signals, paper_ids: np.ndarray, version: ModelVersion
+) -> int:
+    """Every active user's top papers with reasons, written block by block; returns the row count.
+
+    Scoring (sparse products that release the GIL) of the next block runs on a thread while this one
+    explains and COPYs the current block (Python-bound), so both cores stay busy.
+    """
+    interactions = signals.interactions
+    profiles = interest_profiles(model, signals.interests)
+    blocks = [
+        UserBlock(
+            signals.user_ids[start : start + USERS_PER_BATCH],
+            interactions.positives[start : start + USERS_PER_BATCH],
+            interactions.negatives[start : start + USERS_PER_BATCH],
+            profiles[start : start + USERS_PER_BATCH] if profiles is not None else None,
+        )
+        for start in range(0, len(signals.user_ids), USERS_PER_BATCH)
+    ]
+    if not blocks:
+        return 0
+    n_rows = 0
+    with ThreadPoolExecutor(max_workers=1) as ahead:
+        pending = ahead.submit(rank_block, model, blocks[0])
+        for following in [*blocks[1:], None]:
+            ranked = pending.result()
+            if following is not None:
+                pending = ahead.submit(rank_block, model, following)
+            rows = block_rows(model, ranked, paper_ids=paper_ids, version_id=version.pk)
+            n_rows += write_recommendations(rows)
+    return n_rows
 
 
 def _topics_with_papers(
@@ -185,10 +185,17 @@ def _topics_with_papers(
     return result
 
 
-def _discard(version: ModelVersion) -> None:
-    Recommendation.objects.filter(version=version).delete()
-    SimilarPaper.objects.filter(version=version).delete()
+def _discard(version: ModelVersion, *, keep_similar_lists: bool = False) -> None:
+    _delete_in_chunks(Recommendation, version)
+    if not keep_similar_lists:
+        _delete_in_chunks(SimilarPaper, version)
     store.delete_artifact(version)
+
+
+def _delete_in_chunks(model: type[Recommendation] | type[SimilarPaper], version: ModelVersion) -> None:
+    # One raw DELETE: the ORM's delete() would first load millions of primary keys to send signals.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE version_id = %s", [version.pk])
 
 
 def _abandon_unfinished_runs() -> None:
@@ -201,11 +208,56 @@ def _abandon_unfinished_runs() -> None:
 
 
 def _retire_old_versions() -> None:
-    """Keep the current version and the one before it (for a quick rollback); drop the rest's rows."""
+    """Keep the current version and the one before it (for a quick rollback); drop the rest's rankings.
+
+    Their similar-papers lists stay: each paper keeps the list of the run that last refreshed it."""
     ready = list(
         ModelVersion.objects.filter(status=ModelVersion.Status.READY, is_current=False).order_by("-pk")
     )
     for version in ready[KEEP_PREVIOUS_VERSIONS:]:
-        _discard(version)
+        _discard(version, keep_similar_lists=True)
         version.status = ModelVersion.Status.RETIRED
         version.save(update_fields=["status"])
+
+
+def refresh_similar_papers(model: RecommenderModel, paper_ids: np.ndarray, version: ModelVersion) -> int:
+    """Write fresh similar-papers lists, under `version`, for the papers that need them tonight.
+
+    All-pairs similarity over the catalogue is the costliest thing a run could do (75k papers: minutes),
+    and a paper's neighbours hardly move from one night to the next. So a run refreshes every paper
+    without a list (new papers: their page is complete the morning after they arrive) and then the
+    oldest lists, a `SIMILAR_REFRESH_DAYS`-th of the catalogue a night: no list is older than that.
+    Returns the number of papers refreshed.
+    """
+    computed_by = dict(
+        SimilarPaper.objects.filter(rank=1, version__status__in=ModelVersion.SERVED).values_list(
+            "paper_id", "version_id"
+        )
+    )
+    age = np.array([computed_by.get(int(paper_id), -1) for paper_id in paper_ids])
+    missing = np.flatnonzero(age < 0)
+    budget = max(len(missing), -(-len(paper_ids) // SIMILAR_REFRESH_DAYS))
+    # Missing first (age -1), then the lists computed by the oldest runs.
+    chosen = np.argsort(age, kind="stable")[:budget]
+    for start in range(0, len(chosen), SIMILAR_PAPERS_PER_BATCH):
+        items = chosen[start : start + SIMILAR_PAPERS_PER_BATCH]
+        similar = similar_items(model, items, n=SIMILAR_PER_PAPER)
+        rows = (
+            (int(paper_ids[item]), int(paper_ids[neighbour]), version.pk, rank, float(score))
+            for item, neighbours, scores in zip(items, similar.items, similar.scores, strict=True)
+            for rank, (neighbour, score) in enumerate(zip(neighbours, scores, strict=True), start=1)
+            if neighbour >= 0
+        )
+        copy_rows(SimilarPaper, ("paper_id", "similar_id", "version_id", "rank", "score"), rows)
+    return len(chosen)
+
+
+def _drop_superseded_similar_lists(version: ModelVersion) -> None:
+    """After the switch: the lists this run refreshed replace older runs' lists of the same papers."""
+    table = SimilarPaper._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE version_id < %s"
+            f" AND paper_id IN (SELECT paper_id FROM {table} WHERE version_id = %s)",
+            [version.pk, version.pk],
+        )

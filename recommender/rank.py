@@ -22,8 +22,10 @@ score -inf and are never returned.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -32,6 +34,7 @@ from recommender.topk import TopK, keep_top_per_row, top_k_dense
 from recommender.train import RecommenderModel, RecommenderSettings
 
 DEFAULT_BATCH_SIZE = 128
+T = TypeVar("T")
 DEFAULT_THREADS = 2
 
 
@@ -104,7 +107,7 @@ def score_parts(
     content = (term_profiles @ model.item_features_t).toarray()
     content[known.row, known.col] = 0.0
     # Users without co-save evidence get their profile widened by content feedback instead.
-    alone = np.flatnonzero(~has_co_saves)
+    alone = np.flatnonzero(~has_co_saves | model.settings.feedback_everyone)
     if alone.size and model.settings.feedback_papers and model.settings.feedback_weight:
         content[alone] = _with_feedback(
             model, positives[alone], term_profiles[alone], content[alone], known.tocsr()[alone].tocoo()
@@ -216,6 +219,41 @@ def score_user(
     )[0]
 
 
+@dataclass(frozen=True)
+class TopParts:
+    """The blend's components at each user's top items (users x k), weighted as `blend` weighs them."""
+
+    content: np.ndarray
+    co_saves: np.ndarray
+    popularity: np.ndarray
+    recency: np.ndarray
+
+    CONTENT, CO_SAVES, POPULARITY, RECENCY = range(4)
+
+    def main(self) -> np.ndarray:
+        """Index of the component that contributes most to each item's score (users x k)."""
+        return np.stack([self.content, self.co_saves, self.popularity, self.recency]).argmax(axis=0)
+
+
+def top_parts(model: RecommenderModel, parts: ScoreParts, top: TopK) -> TopParts:
+    settings = model.settings
+    w_cf, w_pop = blend_weights(settings, parts.history, parts.has_co_saves)
+    items = np.maximum(top.items, 0)  # padding (-1) reads item 0; its slot is empty anyway
+    rows = np.arange(items.shape[0])[:, None]
+    return TopParts(
+        content=parts.content[rows, items],
+        co_saves=w_cf[:, None] * parts.co_saves[rows, items],
+        popularity=w_pop[:, None] * model.popularity[items],
+        recency=np.float32(settings.recency_weight) * model.recency[items],
+    )
+
+
+def _in_batches(n_rows: int, batch_size: int, n_threads: int, run: Callable[[int], T]) -> list[T]:
+    """`run(start)` for every batch start, on a few threads (scipy and numpy release the GIL)."""
+    with ThreadPoolExecutor(max_workers=max(1, n_threads)) as pool:
+        return list(pool.map(run, range(0, n_rows, batch_size)))
+
+
 def recommend(
     model: RecommenderModel,
     positives: sp.csr_matrix,
@@ -231,24 +269,42 @@ def recommend(
     Memory is a few dense batch_size x items blocks per thread, whatever the number of users; scipy's
     sparse products and numpy's selection release the GIL, so threads use both cores.
     """
+    return recommend_with_parts(
+        model, positives, negatives, k=k, profiles=profiles, batch_size=batch_size, n_threads=n_threads
+    )[0]
+
+
+def recommend_with_parts(
+    model: RecommenderModel,
+    positives: sp.csr_matrix,
+    negatives: sp.csr_matrix | None = None,
+    *,
+    k: int = 200,
+    profiles: sp.csr_matrix | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    n_threads: int = DEFAULT_THREADS,
+) -> tuple[TopK, TopParts]:
+    """`recommend`, plus the blend's components at the chosen items: what a reason is made of,
+    read off the scores already computed instead of scoring the items again to explain them."""
     n_users = positives.shape[0]
     positives = as_rows(positives, n_users, model.n_items)
     negatives = as_rows(negatives, n_users, model.n_items)
 
-    def run(start: int) -> TopK:
+    def run(start: int) -> tuple[TopK, TopParts]:
         stop = min(start + batch_size, n_users)
         extra = profiles[start:stop] if profiles is not None else None
-        return top_k_dense(
-            score_users(model, positives[start:stop], negatives[start:stop], profiles=extra), k
-        )
+        parts = score_parts(model, positives[start:stop], negatives[start:stop], extra)
+        top = top_k_dense(blend(model, parts), k)
+        return top, top_parts(model, parts, top)
 
-    starts = range(0, n_users, batch_size)
-    with ThreadPoolExecutor(max_workers=max(1, n_threads)) as pool:
-        results = list(pool.map(run, starts))
+    results = _in_batches(n_users, batch_size, n_threads, run)
     if not results:
-        return TopK(np.zeros((0, k), dtype=np.int32), np.zeros((0, k), dtype=np.float32))
-    return TopK(
-        items=np.concatenate([r.items for r in results]), scores=np.concatenate([r.scores for r in results])
+        empty = np.zeros((0, k), dtype=np.float32)
+        return TopK(np.zeros((0, k), dtype=np.int32), empty), TopParts(empty, empty, empty, empty)
+    tops, parts = zip(*results, strict=True)
+    return (
+        TopK(items=np.concatenate([t.items for t in tops]), scores=np.concatenate([t.scores for t in tops])),
+        TopParts(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(TopParts))),
     )
 
 
@@ -266,17 +322,18 @@ def similar_items(
 
     def run(start: int) -> TopK:
         chunk = items[start : start + batch_size]
+        diagonal = (np.arange(len(chunk)), chunk)
         rows = keep_top_per_row(model.item_features[chunk], model.settings.profile_max_terms)
-        content = (rows @ model.item_features_t).toarray()
-        content[np.arange(len(chunk)), chunk] = 0.0
-        content = _scale_rows(content)
-        co_saves = model.co_saves[chunk].toarray()
-        scores = content + weight * co_saves
-        scores[np.arange(len(chunk)), chunk] = -np.inf
+        scores = (rows @ model.item_features_t).toarray()
+        scores[diagonal] = 0.0  # a paper is not its own best match: scale by the best other one
+        _scale_rows(scores)
+        # Co-save links are sparse: added where they are, not through a second dense block.
+        links = sp.csr_matrix(model.co_saves[chunk]).tocoo()
+        scores[links.row, links.col] += weight * links.data
+        scores[diagonal] = -np.inf
         return top_k_dense(scores, n)
 
-    with ThreadPoolExecutor(max_workers=max(1, n_threads)) as pool:
-        results = list(pool.map(run, range(0, len(items), batch_size)))
+    results = _in_batches(len(items), batch_size, n_threads, run)
     if not results:
         return TopK(np.zeros((0, n), dtype=np.int32), np.zeros((0, n), dtype=np.float32))
     return TopK(

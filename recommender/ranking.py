@@ -6,18 +6,18 @@ thing: the top papers with the main reason for each, in words the feed can show.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from django.db import transaction
-from django.db.models import Model
 
-from papers.bulk_insert import insert_rows
+from papers.bulk_insert import copy_rows
 from recommender import explain as explaining
-from recommender.models import Recommendation, SimilarPaper
-from recommender.rank import blend_weights, user_profiles
+from recommender.models import Recommendation
+from recommender.rank import DEFAULT_THREADS, TopParts, recommend_with_parts, user_profiles
 from recommender.topics import topic_profile
 from recommender.topk import TopK
 from recommender.train import RecommenderModel
@@ -51,133 +51,231 @@ class MainReason:
     terms: tuple[str, ...]
 
 
-def main_reasons(
-    model: RecommenderModel,
-    positives: sp.csr_matrix,
-    negatives: sp.csr_matrix,
-    profile: sp.csr_matrix | None,
-    items: Sequence[int],
-    *,
-    n_terms: int = 4,
-    with_terms: int = EXPLAINED_WITH_TERMS,
-) -> list[MainReason]:
-    """The strongest reason for each of one user's top papers, computed for all of them at once.
+class _Explainer:
+    """The main reason for each of a block of users' top papers.
 
-    The same parts and weights as `rank.blend` (and `explain.explain`), but evaluated only at the
-    user's top papers with a handful of sparse products, instead of re-scoring the catalogue per paper:
-    this is what keeps explaining 10,000 users x 200 papers inside the nightly budget.
+    The reason's kind is read off the blend's parts at each paper (`rank.TopParts`), which scoring
+    already computed; what is left per user is which saved paper a reason names (the closest one for
+    content, the one the co-save walk came from for co-saves) and the shared terms of the first cards.
+    Everything is a few array operations per user, no re-scoring of the catalogue: this is what keeps
+    explaining 10,000 users x 200 papers inside the nightly budget.
     """
-    settings = model.settings
-    items_array = np.asarray(items, dtype=np.int64)
-    candidates = model.item_features[items_array]
-    term_profile = user_profiles(model, positives, profile)
-    content = (term_profile @ candidates.T).toarray().ravel()
-    if content.max(initial=0.0) > 0:
-        content = content / content.max()
-    co_saves = (positives @ model.co_saves).toarray().ravel()[items_array] if positives.nnz else 0 * content
-    user_co_saves = positives @ model.co_saves if positives.nnz else None
-    has_co_saves = np.array([user_co_saves is not None and user_co_saves.nnz > 0])
-    w_cf, w_pop = blend_weights(settings, np.diff(positives.indptr), has_co_saves)
-    parts = np.vstack(
-        [
-            content,
-            w_cf[0] * co_saves,
-            w_pop[0] * model.popularity[items_array],
-            settings.recency_weight * model.recency[items_array],
-        ]
-    )
-    main = parts.argmax(axis=0)
 
-    saved, saved_weights = positives.indices, positives.data
-    closest = co_via = np.full(len(items_array), -1)
-    if saved.size:
-        similarity = (model.item_features[saved] @ candidates.T).toarray()
-        closest = saved[similarity.argmax(axis=0)]
-        closest = np.where(similarity.max(axis=0) > 0, closest, -1)
-        walks = (sp.diags(saved_weights) @ model.co_saves[saved]).tocsc()[:, items_array].toarray()
-        co_via = np.where(walks.max(axis=0) > 0, saved[walks.argmax(axis=0)], -1)
-    terms = _shared_terms(model, term_profile, candidates[:with_terms], n_terms) if n_terms else []
+    def __init__(self, model: RecommenderModel, n_terms: int, with_terms: int) -> None:
+        self.model = model
+        self.n_terms = n_terms
+        self.with_terms = with_terms
+        self.names = model.features.terms()
+        # Column -> position among one user's top papers; reset after each user (-1 = not among them).
+        self.position = np.full(model.n_items, -1, dtype=np.int64)
 
-    reasons = []
-    for column, part in enumerate(main):
-        shared = terms[column] if column < len(terms) else ()
-        if part == 0 and content[column] > 0:
-            if closest[column] >= 0:
-                reasons.append(MainReason(explaining.SIMILAR_TO_SAVED, int(closest[column]), shared))
+    def block(
+        self,
+        positives: sp.csr_matrix,
+        profiles: sp.csr_matrix | None,
+        top: TopK,
+        parts: TopParts,
+    ) -> list[list[MainReason]]:
+        positives = sp.csr_matrix(positives, dtype=np.float32)
+        term_profiles = user_profiles(self.model, positives, profiles) if self.n_terms else None
+        if term_profiles is not None:
+            term_profiles.sort_indices()
+        main = parts.main()
+        reasons = []
+        for row in range(positives.shape[0]):
+            lo, hi = positives.indptr[row], positives.indptr[row + 1]
+            items = top.items[row]
+            n = int((items >= 0).sum())
+            reasons.append(
+                self._user(
+                    items[:n],
+                    main[row, :n],
+                    parts.content[row, :n],
+                    positives.indices[lo:hi],
+                    positives.data[lo:hi],
+                    term_profiles[row] if term_profiles is not None else None,
+                )
+            )
+        return reasons
+
+    def _user(
+        self,
+        items: np.ndarray,
+        main: np.ndarray,
+        content: np.ndarray,
+        saved: np.ndarray,
+        saved_weights: np.ndarray,
+        term_profile: sp.csr_matrix | None,
+    ) -> list[MainReason]:
+        model = self.model
+        n = len(items)
+        closest = co_via = np.full(n, -1)
+        candidates = model.item_features[items]
+        if saved.size:
+            similarity = _similarity(model.item_features[saved], candidates)
+            closest = np.where(similarity.max(axis=0) > 0, saved[similarity.argmax(axis=0)], -1)
+            co_via = self._co_save_sources(items, saved, saved_weights)
+        by_content = (main == TopParts.CONTENT) & (content > 0)
+        explained = np.flatnonzero(by_content[: self.with_terms])
+        terms = (
+            self._shared_terms(candidates[explained], term_profile)
+            if term_profile is not None and explained.size
+            else []
+        )
+        shared: dict[int, tuple[str, ...]] = dict(zip(explained.tolist(), terms, strict=True))
+
+        reasons = []
+        for column in range(n):
+            part = main[column]
+            if by_content[column]:
+                kind = explaining.SIMILAR_TO_SAVED if closest[column] >= 0 else explaining.MATCHES_TOPICS
+                related = int(closest[column]) if closest[column] >= 0 else None
+                reasons.append(MainReason(kind, related, shared.get(column, ())))
+            elif part == TopParts.CO_SAVES and co_via[column] >= 0:
+                reasons.append(MainReason(explaining.CO_SAVED, int(co_via[column]), ()))
+            elif part == TopParts.RECENCY:
+                reasons.append(MainReason(explaining.NEW, None, ()))
             else:
-                reasons.append(MainReason(explaining.MATCHES_TOPICS, None, shared))
-        elif part == 1 and co_via[column] >= 0:
-            reasons.append(MainReason(explaining.CO_SAVED, int(co_via[column]), ()))
-        elif part == 3:
-            reasons.append(MainReason(explaining.NEW, None, ()))
-        else:
-            reasons.append(MainReason(explaining.POPULAR, None, ()))
-    return reasons
+                reasons.append(MainReason(explaining.POPULAR, None, ()))
+        return reasons
+
+    def _co_save_sources(self, items: np.ndarray, saved: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """For each item, the saved paper whose (weighted) co-save link to it is strongest, else -1."""
+        co_saves = self.model.co_saves
+        starts, stops = co_saves.indptr[saved], co_saves.indptr[saved + 1]
+        lengths = stops - starts
+        if not lengths.sum():
+            return np.full(len(items), -1)
+        owner = np.repeat(np.arange(len(saved)), lengths)
+        entries = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths) + starts[owner]
+        self.position[items] = np.arange(len(items))
+        column = self.position[co_saves.indices[entries]]
+        self.position[items] = -1
+        hit = column >= 0
+        links = np.zeros((len(saved), len(items)), dtype=np.float32)
+        links[owner[hit], column[hit]] = co_saves.data[entries[hit]] * weights[owner[hit]]
+        return np.where(links.max(axis=0) > 0, saved[links.argmax(axis=0)], -1)
+
+    def _shared_terms(self, candidates: sp.csr_matrix, term_profile: sp.csr_matrix) -> list[tuple[str, ...]]:
+        """Per candidate, the readable terms contributing most to its similarity with the profile."""
+        profile_terms, profile_weights = term_profile.indices, term_profile.data
+        if not len(profile_terms):
+            return [()] * candidates.shape[0]
+        at = np.minimum(np.searchsorted(profile_terms, candidates.indices), len(profile_terms) - 1)
+        overlap = np.where(
+            profile_terms[at] == candidates.indices, candidates.data * profile_weights[at], 0.0
+        )
+        result = []
+        for row in range(candidates.shape[0]):
+            lo, hi = candidates.indptr[row], candidates.indptr[row + 1]
+            weights, columns = overlap[lo:hi], candidates.indices[lo:hi]
+            chosen: list[str] = []
+            for at_term in np.argsort(-weights, kind="stable"):
+                if weights[at_term] <= 0:
+                    break  # the rest are terms the profile does not have
+                term = str(self.names[columns[at_term]])
+                # Skip character n-grams, and "spiking" once "spiking neural" is in (or the other way round).
+                if not term or any(term in c or c in term for c in chosen):
+                    continue
+                chosen.append(term)
+                if len(chosen) == self.n_terms:
+                    break
+            result.append(tuple(explaining.readable_term(t) for t in chosen))
+        return result
 
 
-def _shared_terms(
-    model: RecommenderModel, term_profile: sp.csr_matrix, candidates: sp.csr_matrix, n_terms: int
-) -> list[tuple[str, ...]]:
-    """Per candidate, the readable terms contributing most to its similarity with the profile."""
-    overlap = sp.csr_matrix(candidates.multiply(term_profile))
-    names = model.features.terms()
-    result = []
-    for row in range(overlap.shape[0]):
-        lo, hi = overlap.indptr[row], overlap.indptr[row + 1]
-        order = np.argsort(-overlap.data[lo:hi], kind="stable")
-        chosen: list[str] = []
-        for column in overlap.indices[lo:hi][order]:
-            term = str(names[column])
-            # Skip character n-grams, and "spiking" once "spiking neural" is in (or the other way round).
-            if not term or any(term in c or c in term for c in chosen):
-                continue
-            chosen.append(term)
-            if len(chosen) == n_terms:
-                break
-        result.append(tuple(explaining.readable_term(t) for t in chosen))
-    return result
+def _similarity(left: sp.csr_matrix, right: sp.csr_matrix) -> np.ndarray:
+    """left x right.T, dense, for a few dozen rows each side.
+
+    Over the compact set of terms the two sides use: transposing a row block over the full vocabulary
+    (a million columns) costs more than the product itself.
+    """
+    terms, at = np.unique(np.concatenate([left.indices, right.indices]), return_inverse=True)
+    split = len(left.indices)
+    left = sp.csr_matrix((left.data, at[:split], left.indptr), shape=(left.shape[0], len(terms)))
+    right = sp.csr_matrix((right.data, at[split:], right.indptr), shape=(right.shape[0], len(terms)))
+    return np.asarray((left @ right.T).toarray())
 
 
-def recommendation_rows(
-    *,
+@dataclass(frozen=True)
+class UserBlock:
+    """A block of users' signal rows (rows of `positives` are users, columns papers)."""
+
+    user_ids: Sequence[int] | np.ndarray
+    positives: sp.csr_matrix
+    negatives: sp.csr_matrix
+    profiles: sp.csr_matrix | None = None
+
+
+@dataclass(frozen=True)
+class RankedBlock:
+    users: UserBlock
+    top: TopK
+    parts: TopParts
+
+
+def rank_block(model: RecommenderModel, users: UserBlock, *, n_threads: int = DEFAULT_THREADS) -> RankedBlock:
+    """Scoring: each user's top papers and what their scores are made of (sparse products, GIL-free)."""
+    top, parts = recommend_with_parts(
+        model, users.positives, users.negatives, k=TOP_K, profiles=users.profiles, n_threads=n_threads
+    )
+    return RankedBlock(users, top, parts)
+
+
+def block_rows(
     model: RecommenderModel,
+    ranked: RankedBlock,
+    *,
     paper_ids: np.ndarray,
     version_id: int,
-    user_id: int,
-    positives: sp.csr_matrix,
-    negatives: sp.csr_matrix,
-    profile: sp.csr_matrix | None,
-    top: TopK,
-    row: int,
-) -> list[Recommendation]:
-    """The Recommendation rows (unsaved) of one user from their top-k and their signal rows."""
-    items = [int(i) for i in top.items[row] if i >= 0]
-    if not items:
-        return []
-    user_profile = profile[row] if profile is not None else None
-    reasons = main_reasons(model, positives[row], negatives[row], user_profile, items)
-    return [
-        Recommendation(
-            user_id=user_id,
-            paper_id=int(paper_ids[item]),
-            version_id=version_id,
-            rank=rank,
-            score=float(top.scores[row][rank - 1]),
-            reason=REASON_KINDS[reason.kind],
-            reason_paper_id=int(paper_ids[reason.related_item]) if reason.related_item is not None else None,
-            reason_terms=list(reason.terms),
-        )
-        for rank, (item, reason) in enumerate(zip(items, reasons, strict=True), start=1)
-    ]
+    n_terms: int = 4,
+    with_terms: int = EXPLAINED_WITH_TERMS,
+) -> Iterator[tuple[Any, ...]]:
+    """Recommendation rows (as `ROW_COLUMNS` tuples) of a ranked block, each with its main reason."""
+    users, top = ranked.users, ranked.top
+    reasons = _Explainer(model, n_terms, with_terms).block(users.positives, users.profiles, top, ranked.parts)
+    for row, user_id in enumerate(users.user_ids):
+        for rank, (item, reason) in enumerate(zip(top.items[row], reasons[row], strict=False), start=1):
+            related = reason.related_item
+            yield (
+                int(user_id),
+                int(paper_ids[item]),
+                version_id,
+                rank,
+                float(top.scores[row, rank - 1]),
+                REASON_KINDS[reason.kind],
+                int(paper_ids[related]) if related is not None else None,
+                list(reason.terms),
+            )
 
 
-def write_rows(model_class: type[Recommendation] | type[SimilarPaper], rows: Sequence[Model]) -> None:
-    """Insert many rows (millions a night): COPY on PostgreSQL, bulk_create elsewhere."""
-    insert_rows(model_class, rows)
+def explained_rows(
+    model: RecommenderModel, users: UserBlock, *, paper_ids: np.ndarray, version_id: int, n_threads: int = 1
+) -> Iterator[tuple[Any, ...]]:
+    """`rank_block` then `block_rows`: one user's re-rank, or any block in one go."""
+    ranked = rank_block(model, users, n_threads=n_threads)
+    return block_rows(model, ranked, paper_ids=paper_ids, version_id=version_id)
 
 
-def replace_user_recommendations(user_id: int, version_id: int, rows: list[Recommendation]) -> None:
+ROW_COLUMNS = (
+    "user_id",
+    "paper_id",
+    "version_id",
+    "rank",
+    "score",
+    "reason",
+    "reason_paper_id",
+    "reason_terms",
+)
+
+
+def write_recommendations(rows: Iterable[tuple[Any, ...]]) -> int:
+    """Insert `explained_rows` output (millions a night): COPY on PostgreSQL, bulk_create elsewhere."""
+    return copy_rows(Recommendation, ROW_COLUMNS, rows)
+
+
+def replace_user_recommendations(user_id: int, version_id: int, rows: Iterable[tuple[Any, ...]]) -> None:
     """Swap one user's rows for a version in one transaction: readers see the old list or the new."""
     with transaction.atomic():
         Recommendation.objects.filter(user_id=user_id, version_id=version_id).delete()
-        write_rows(Recommendation, rows)
+        write_recommendations(rows)

@@ -8,8 +8,7 @@ from django.db import transaction
 from recommender import store
 from recommender.dataset import Catalogue, load_signals
 from recommender.models import ModelVersion, RerankRequest
-from recommender.rank import recommend
-from recommender.ranking import TOP_K, interest_profiles, recommendation_rows, replace_user_recommendations
+from recommender.ranking import UserBlock, explained_rows, interest_profiles, replace_user_recommendations
 
 
 def rerank_user(user_id: int) -> None:
@@ -21,19 +20,8 @@ def rerank_user(user_id: int) -> None:
         catalogue = Catalogue(serving.paper_ids, [], np.zeros(0))
         signals = load_signals(catalogue, user_ids=[user_id])
         profiles = interest_profiles(serving.model, signals.interests)
-        positives, negatives = signals.interactions.positives, signals.interactions.negatives
-        top = recommend(serving.model, positives, negatives, k=TOP_K, profiles=profiles, n_threads=1)
-        rows = recommendation_rows(
-            model=serving.model,
-            paper_ids=serving.paper_ids,
-            version_id=version.pk,
-            user_id=user_id,
-            positives=positives,
-            negatives=negatives,
-            profile=profiles,
-            top=top,
-            row=0,
-        )
+        users = UserBlock([user_id], signals.interactions.positives, signals.interactions.negatives, profiles)
+        rows = explained_rows(serving.model, users, paper_ids=serving.paper_ids, version_id=version.pk)
         replace_user_recommendations(user_id, version.pk, rows)
     if requested is not None:
         # Clear only the request we served: one that arrived meanwhile must run again.

@@ -137,7 +137,7 @@ def test_a_failed_training_keeps_the_previous_version_serving(monkeypatch):
     def broken(*args, **kwargs):
         raise MemoryError("simulated failure while ranking")
 
-    monkeypatch.setattr(nightly, "recommend", broken)
+    monkeypatch.setattr(nightly, "block_rows", broken)
     with pytest.raises(MemoryError):
         nightly.train_and_publish()
 
