@@ -47,7 +47,8 @@ def insert_rows(
 def copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert plain tuples of `columns` (attribute names, e.g. "user_id"); returns how many.
 
-    For the nightly run's millions of rows: no model instance per row, only JSON fields are adapted.
+    For the nightly run's millions of rows: no model instance per row, and the COPY text is formatted
+    here in blocks (psycopg's per-row adaptation cost more than PostgreSQL's work on these rows).
     """
     connection = connections[router.db_for_write(model)]
     fields = [cast(models.Field, model._meta.get_field(name.removesuffix("_id"))) for name in columns]
@@ -56,18 +57,35 @@ def copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[
         model._default_manager.bulk_create(instances, batch_size=2000)
         return len(instances)
     quote = connection.ops.quote_name
-    as_json = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    as_json = [isinstance(f, models.JSONField) for f in fields]
     names = ", ".join(quote(str(f.column)) for f in fields)
     count = 0
     with (
         connection.cursor() as cursor,
         cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy,
     ):
+        lines = []
         for row in rows:
-            if as_json:
-                row = list(row)
-                for i in as_json:
-                    row[i] = json.dumps(row[i])
-            copy.write_row(row)
-            count += 1
+            lines.append("\t".join(map(_copy_text, row, as_json)))
+            if len(lines) == 10_000:
+                copy.write("\n".join(lines) + "\n")
+                count += len(lines)
+                lines = []
+        if lines:
+            copy.write("\n".join(lines) + "\n")
+            count += len(lines)
     return count
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any, is_json: bool) -> str:
+    """One value in COPY's text format."""
+    if is_json:
+        value = json.dumps(value)
+    elif value is None:
+        return "\\N"
+    elif not isinstance(value, str):
+        return str(value)  # ints, and floats (repr: round-trips exactly)
+    return value.translate(_COPY_ESCAPES)

@@ -23,9 +23,9 @@ from recommender.topk import TopK
 from recommender.train import RecommenderModel
 
 TOP_K = 200
-# Shared terms are worked out for the cards a reader sees first; deeper ranks still name the closest
-# saved paper, which is most of what a reason says.
-EXPLAINED_WITH_TERMS = 40
+# Shared terms are worked out for the first page of the feed; deeper ranks still name the closest saved
+# paper, which is most of what a reason says.
+EXPLAINED_WITH_TERMS = 20
 
 REASON_KINDS = {
     explaining.SIMILAR_TO_SAVED: Recommendation.Reason.SIMILAR,
@@ -66,8 +66,10 @@ class _Explainer:
         self.n_terms = n_terms
         self.with_terms = with_terms
         self.names = model.features.terms()
-        # Column -> position among one user's top papers; reset after each user (-1 = not among them).
+        # Scratch lookups, reset after each use (-1 = absent): paper -> position among one user's top
+        # papers, and term -> compact column. Lookups by indexing beat sorting and searching here.
         self.position = np.full(model.n_items, -1, dtype=np.int64)
+        self.slot = np.full(model.item_features.shape[1], -1, dtype=np.int64)
 
     def block(
         self,
@@ -78,8 +80,6 @@ class _Explainer:
     ) -> list[list[MainReason]]:
         positives = sp.csr_matrix(positives, dtype=np.float32)
         term_profiles = user_profiles(self.model, positives, profiles) if self.n_terms else None
-        if term_profiles is not None:
-            term_profiles.sort_indices()
         main = parts.main()
         reasons = []
         for row in range(positives.shape[0]):
@@ -112,7 +112,7 @@ class _Explainer:
         closest = co_via = np.full(n, -1)
         candidates = model.item_features[items]
         if saved.size:
-            similarity = _similarity(model.item_features[saved], candidates)
+            similarity = self._similarity(model.item_features[saved], candidates)
             closest = np.where(similarity.max(axis=0) > 0, saved[similarity.argmax(axis=0)], -1)
             co_via = self._co_save_sources(items, saved, saved_weights)
         by_content = (main == TopParts.CONTENT) & (content > 0)
@@ -156,15 +156,31 @@ class _Explainer:
         links[owner[hit], column[hit]] = co_saves.data[entries[hit]] * weights[owner[hit]]
         return np.where(links.max(axis=0) > 0, saved[links.argmax(axis=0)], -1)
 
+    def _similarity(self, saved: sp.csr_matrix, candidates: sp.csr_matrix) -> np.ndarray:
+        """saved x candidates.T, dense, for a few dozen saved papers and a few hundred candidates.
+
+        Over the compact set of the saved papers' terms: transposing a block over the whole vocabulary
+        (a million columns) costs more than the product itself, and a candidate's other terms add nothing.
+        """
+        n_terms = len(saved.indices)
+        self.slot[saved.indices] = np.arange(n_terms)  # a term in several saved papers keeps one slot
+        saved_at, candidate_at = self.slot[saved.indices], self.slot[candidates.indices]
+        self.slot[saved.indices] = -1
+        shared = candidate_at >= 0
+        row_of = np.repeat(np.arange(candidates.shape[0]), np.diff(candidates.indptr))
+        left = sp.csr_matrix((saved.data, saved_at, saved.indptr), shape=(saved.shape[0], n_terms))
+        right = sp.csc_matrix(
+            (candidates.data[shared], (candidate_at[shared], row_of[shared])),
+            shape=(n_terms, candidates.shape[0]),
+        )
+        return np.asarray((left @ right).toarray())
+
     def _shared_terms(self, candidates: sp.csr_matrix, term_profile: sp.csr_matrix) -> list[tuple[str, ...]]:
         """Per candidate, the readable terms contributing most to its similarity with the profile."""
-        profile_terms, profile_weights = term_profile.indices, term_profile.data
-        if not len(profile_terms):
-            return [()] * candidates.shape[0]
-        at = np.minimum(np.searchsorted(profile_terms, candidates.indices), len(profile_terms) - 1)
-        overlap = np.where(
-            profile_terms[at] == candidates.indices, candidates.data * profile_weights[at], 0.0
-        )
+        self.slot[term_profile.indices] = np.arange(len(term_profile.indices))
+        at = self.slot[candidates.indices]
+        self.slot[term_profile.indices] = -1
+        overlap = np.where(at >= 0, candidates.data * term_profile.data[at], 0.0)
         result = []
         for row in range(candidates.shape[0]):
             lo, hi = candidates.indptr[row], candidates.indptr[row + 1]
@@ -182,19 +198,6 @@ class _Explainer:
                     break
             result.append(tuple(explaining.readable_term(t) for t in chosen))
         return result
-
-
-def _similarity(left: sp.csr_matrix, right: sp.csr_matrix) -> np.ndarray:
-    """left x right.T, dense, for a few dozen rows each side.
-
-    Over the compact set of terms the two sides use: transposing a row block over the full vocabulary
-    (a million columns) costs more than the product itself.
-    """
-    terms, at = np.unique(np.concatenate([left.indices, right.indices]), return_inverse=True)
-    split = len(left.indices)
-    left = sp.csr_matrix((left.data, at[:split], left.indptr), shape=(left.shape[0], len(terms)))
-    right = sp.csr_matrix((right.data, at[split:], right.indptr), shape=(right.shape[0], len(terms)))
-    return np.asarray((left @ right.T).toarray())
 
 
 @dataclass(frozen=True)
