@@ -107,7 +107,7 @@ def score_parts(
     content = (term_profiles @ model.item_features_t).toarray()
     content[known.row, known.col] = 0.0
     # Users without co-save evidence get their profile widened by content feedback instead.
-    alone = np.flatnonzero(~has_co_saves | model.settings.feedback_everyone)
+    alone = np.flatnonzero(~has_co_saves)
     if alone.size and model.settings.feedback_papers and model.settings.feedback_weight:
         content[alone] = _with_feedback(
             model, positives[alone], term_profiles[alone], content[alone], known.tocsr()[alone].tocoo()

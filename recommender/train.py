@@ -48,14 +48,14 @@ class RecommenderSettings:
     feedback_weight: float = 2.0
     cf_neighbours: int = 200
     cf_alpha: float = 0.5
-    cf_beta: float = 0.3
+    cf_beta: float = 0.5
     # Blend weights by history length (number of positive papers): bucket i holds users with
     # history <= history_edges[i]; the last bucket holds everyone longer. Content has weight 1.
     history_edges: tuple[int, ...] = (1, 4)
-    cf_weights: tuple[float, ...] = (32.0, 8.0, 8.0)
-    popularity_weights: tuple[float, ...] = (0.1, 0.1, 0.0)
+    cf_weights: tuple[float, ...] = (12.0, 4.0, 3.0)
+    popularity_weights: tuple[float, ...] = (0.0, 0.0, 0.0)
     # The popularity weight for users with no co-save evidence at all (content + priors only).
-    popularity_weight_alone: float = 0.2
+    popularity_weight_alone: float = 0.5
     # Not validated (CiteULike-a has no dates); a gentle push towards this week's papers.
     recency_weight: float = 0.05
     recency_half_life_days: float = 14.0
