@@ -168,12 +168,18 @@ def blend_weights(
     settings: RecommenderSettings, history: np.ndarray, has_co_saves: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """(w_cf, w_pop) per user: by history-length bucket, or the content-only popularity weight for
-    users whose papers nobody else co-saved (a new site, a niche reader, every CiteULike P=1 user)."""
+    users whose papers nobody else co-saved (a new site, a niche reader, every CiteULike P=1 user), or
+    the topics-only weight for a reader whose only signal is the topics they picked at onboarding."""
     bucket = np.searchsorted(np.asarray(settings.history_edges), history, side="left")
     w_pop = np.asarray(settings.popularity_weights, dtype=np.float32)[bucket]
+    alone = np.where(
+        history > 0,
+        np.float32(settings.popularity_weight_alone),
+        np.float32(settings.popularity_weight_topics),
+    )
     return (
         np.asarray(settings.cf_weights, dtype=np.float32)[bucket],
-        np.where(has_co_saves, w_pop, np.float32(settings.popularity_weight_alone)).astype(np.float32),
+        np.where(has_co_saves, w_pop, alone).astype(np.float32),
     )
 
 

@@ -56,6 +56,9 @@ class RecommenderSettings:
     popularity_weights: tuple[float, ...] = (0.0, 0.0, 0.0)
     # The popularity weight for users with no co-save evidence at all (content + priors only).
     popularity_weight_alone: float = 0.5
+    # A product choice, not validated (CiteULike-a has no such readers): a reader who has only picked
+    # onboarding topics told us what they want, so popular papers just break ties between matches.
+    popularity_weight_topics: float = 0.05
     # Not validated (CiteULike-a has no dates); a gentle push towards this week's papers.
     recency_weight: float = 0.05
     recency_half_life_days: float = 14.0
