@@ -66,7 +66,9 @@ def wait_for_server(timeout: float = 30) -> None:
         try:
             requests.get(f"{BASE}/", timeout=2)
             return
-        except requests.ConnectionError:
+        # Not listening yet, or a worker still loading Django on a busy machine (the first request
+        # waits for it): try again until the deadline.
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.3)
     raise SystemExit("gunicorn did not start")
 

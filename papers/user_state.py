@@ -53,13 +53,18 @@ class UserPaperState:
     list_ids_by_paper: dict[int, frozenset[int]] = field(default_factory=dict)
 
     @classmethod
-    def for_papers(cls, user: Any, papers: Iterable[Paper | int]) -> UserPaperState:
+    def for_papers(cls, user: Any, papers: Iterable[Paper | int], *, upvotes: bool = True) -> UserPaperState:
+        """`upvotes=False` skips the upvotes query, for a page that shows only the save control."""
         if not getattr(user, "is_authenticated", False):
             return cls()
         paper_ids = {paper if isinstance(paper, int) else paper.pk for paper in papers}
         if not paper_ids:
             return cls(authenticated=True)
-        upvoted = Upvote.objects.filter(user=user, paper_id__in=paper_ids).values_list("paper_id", flat=True)
+        upvoted = (
+            Upvote.objects.filter(user=user, paper_id__in=paper_ids).values_list("paper_id", flat=True)
+            if upvotes
+            else []
+        )
         lists = (
             ReadingList.objects.filter(owner=user)
             .only("pk", "name", "is_default", "owner_id")

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from papers import cards
 from papers.models import Paper
 from papers.search import HIGHLIGHT_START, HIGHLIGHT_STOP
 
@@ -63,3 +64,15 @@ def page_url(context: dict[str, Any], number: int) -> str:
         params["page"] = str(number)
     query = params.urlencode()
     return f"{request.path}?{query}" if query else request.path
+
+
+@register.simple_tag(takes_context=True)
+def paper_cards(context: Any, papers: Any) -> list[SafeString]:
+    """`{% paper_cards papers as cards %}`: the papers' cards, from the shared cache (papers.cards)."""
+    return cards.paper_cards(context, papers)
+
+
+@register.simple_tag(takes_context=True)
+def feed_cards(context: Any, entries: Any) -> list[SafeString]:
+    """`{% feed_cards page.entries as cards %}`: a feed page's cards, from the shared cache (papers.cards)."""
+    return cards.feed_cards(context, entries)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.db.models import Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
@@ -25,6 +26,19 @@ _ARXIV_VERSION = re.compile(r"^(?P<arxiv_id>.+)v\d+$")
 
 def _sorted(papers: PaperQuerySet, sort: str) -> PaperQuerySet:
     return papers.by_newest() if sort == "newest" else papers.by_upvotes()
+
+
+def _neighbouring_listing_dates(period: Period) -> tuple[datetime.date | None, datetime.date | None]:
+    """The listing days just before and after `period`: one round trip for two index lookups."""
+    before = Paper.objects.filter(listed_on__lt=period.start).order_by("-listed_on").values("listed_on")
+    after = Paper.objects.filter(listed_on__gt=period.end).order_by("listed_on").values("listed_on")
+    row = (
+        Paper.objects.order_by()
+        .annotate(before=Subquery(before[:1]), after=Subquery(after[:1]))
+        .values_list("before", "after")
+        .first()
+    )
+    return row if row is not None else (None, None)
 
 
 def _listing(request: HtmxHttpRequest, period: Period | None) -> HttpResponse:
@@ -51,8 +65,7 @@ def _listing(request: HtmxHttpRequest, period: Period | None) -> HttpResponse:
         "sort_query": "" if sort == DEFAULT_SORT else f"?sort={sort}",
     }
     if period is not None:
-        before = Paper.objects.listing_date_before(period.start)
-        after = Paper.objects.listing_date_after(period.end)
+        before, after = _neighbouring_listing_dates(period)
         latest_in_period = (
             period.start if period.kind == "day" else papers.latest_listing_date() or period.start
         )
@@ -119,7 +132,7 @@ def _paper_page(request: HtmxHttpRequest, paper: Paper) -> HttpResponse:
 
 @require_safe
 def paper_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    paper = get_object_or_404(Paper, pk=pk)
+    paper = get_object_or_404(Paper.objects.defer("search_vector"), pk=pk)
     if paper.arxiv_id:
         # One page, one address: a paper with an arXiv id lives at /abs/<id>/.
         return redirect(paper)
@@ -128,7 +141,8 @@ def paper_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def paper_detail_arxiv(request: HtmxHttpRequest, arxiv_id: str) -> HttpResponse:
-    paper = Paper.objects.filter(arxiv_id=arxiv_id).first()
+    # The page never shows the search vector, the widest column of the row.
+    paper = Paper.objects.defer("search_vector").filter(arxiv_id=arxiv_id).first()
     if paper is not None:
         return _paper_page(request, paper)
     # arXiv links often carry a version (2401.00001v2); the catalogue keeps one row per paper.

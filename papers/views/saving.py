@@ -39,7 +39,10 @@ def _render_control(
 ) -> HttpResponse:
     context: dict[str, Any] = {
         "paper": paper,
-        "user_state": UserPaperState.for_papers(request.user, [paper]),
+        # The control alone shows no upvote; the save page (lists/save.html) has the upvote button too.
+        "user_state": UserPaperState.for_papers(
+            request.user, [paper], upvotes=template != "papers/_save_control.html"
+        ),
         "next_url": next_url,
         "menu_open": menu_open,
         "new_list_form": form,

@@ -53,8 +53,9 @@ def test_the_save_control_reads_a_fixed_number_of_rows(
     for reading_list in ReadingListFactory.create_batch(size, owner=alice):
         ReadingListItemFactory(reading_list=reading_list, paper=paper)
 
-    # session, user, the paper; then the user's upvote of it, their lists, the lists holding it
-    with django_assert_num_queries(6):
+    # session, user, the paper; then the user's lists and the lists holding it (the control alone shows no
+    # upvote, so the user's upvote is not read)
+    with django_assert_num_queries(5):
         response = alice_client.get(f"/papers/{paper.pk}/save/", headers=HTMX)
 
     assert response.content.decode().count('name="remove"') == size
@@ -101,9 +102,9 @@ def test_the_daily_page_for_a_user_does_not_grow_with_the_papers(
     Dismissal.objects.create(user=alice, paper=papers[1])
     ReadingListItemFactory(reading_list=ReadingListFactory(owner=alice), paper=papers[2])
 
-    # session, user; the newest day, the days before and after, the count, the page (each without the
-    # user's dismissals); the user's upvotes, lists and saves among the page's papers
-    with django_assert_num_queries(10):
+    # session, user; the newest day, the days before and after (one query), the count, the page (each
+    # without the user's dismissals); the user's upvotes, lists and saves among the page's papers
+    with django_assert_num_queries(9):
         response = alice_client.get("/")
 
     assert len(card_ids(response)) == min(size - 1, 30)

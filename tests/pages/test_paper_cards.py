@@ -1,0 +1,110 @@
+"""Paper cards come from a cache shared by every viewer; each viewer still sees only their own state."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from papers.models import Upvote
+from papers.user_state import UserPaperState
+from papers.votes import paper_upvote
+from tests.factories import PaperFactory, ReadingListFactory, ReadingListItemFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2024, 1, 10)
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def upvote_form(body: str, paper) -> str:
+    return re.search(rf'<form id="upvote-button-{paper.pk}"[^>]*>', body).group(0)  # type: ignore[union-attr]
+
+
+def test_cards_show_each_viewer_their_own_upvotes_and_lists(alice_client, alice, bob_client, bob):
+    paper = PaperFactory(listed_on=DAY)
+    Upvote.objects.create(user=alice, paper=paper)
+    ReadingListItemFactory(reading_list=ReadingListFactory(owner=alice, name="Alice reading"), paper=paper)
+    ReadingListFactory(owner=bob, name="Bob reading")
+
+    alices = alice_client.get("/").content.decode()
+    bobs = bob_client.get("/").content.decode()  # the same cached card, filled in for bob
+
+    assert "upvote--on" in upvote_form(alices, paper)
+    assert "upvote--on" not in upvote_form(bobs, paper)
+    assert "In 1 list" in alices and "Alice reading" in alices
+    assert "In 1 list" not in bobs and "Alice reading" not in bobs
+    assert "Bob reading" in bobs and "Bob reading" not in alices
+
+
+def test_a_card_carries_the_requests_csrf_token_and_return_address(alice_client):
+    PaperFactory.create_batch(3, listed_on=DAY)
+
+    body = alice_client.get("/?sort=newest").content.decode()
+
+    tokens = CSRF_TOKEN.findall(body)
+    assert len(tokens) > 3 * 3
+    assert "standin" not in body and "<!--" not in body
+    assert 'name="next" value="/?sort=newest"' in body
+
+
+def test_a_vote_shows_on_the_card_at_once(client, bob):
+    paper = PaperFactory(listed_on=DAY, source_upvotes=4)
+    client.get("/")
+
+    paper_upvote(user=bob, paper=paper)
+
+    assert '<span class="upvote__count">5</span>' in client.get("/").content.decode()
+
+
+def test_an_edited_paper_shows_its_new_title(client):
+    paper = PaperFactory(listed_on=DAY, title="Before")
+    client.get("/")
+
+    paper.title = "After"
+    paper.save()
+
+    body = client.get("/").content.decode()
+    assert "After" in body and "Before" not in body
+
+
+def test_cards_render_without_the_cache(alice_client, monkeypatch):
+    paper = PaperFactory(listed_on=DAY)
+
+    class DownCache:
+        def get_many(self, *args, **kwargs):
+            raise ConnectionError("cache down")
+
+        set_many = get_many
+
+    monkeypatch.setattr("papers.cards.shared_cache", DownCache())
+
+    response = alice_client.get("/")
+
+    assert response.status_code == 200
+    assert f'id="paper-card-{paper.pk}"' in response.content.decode()
+
+
+@pytest.mark.parametrize("upvoted", [False, True])
+@pytest.mark.parametrize("saved", [False, True])
+def test_a_cached_card_is_the_card_its_template_renders(alice, upvoted, saved):
+    paper = PaperFactory(listed_on=DAY, abstract="Grid cells.\n\nPlace cells.", categories=["q-bio.NC"])
+    if upvoted:
+        Upvote.objects.create(user=alice, paper=paper)
+    if saved:
+        ReadingListItemFactory(reading_list=ReadingListFactory(owner=alice, is_default=True), paper=paper)
+    ReadingListFactory(owner=alice, name="Other")
+    request = RequestFactory().get("/")
+    request.user = alice
+    context = {"user_state": UserPaperState.for_papers(alice, [paper]), "papers": [paper]}
+
+    direct = render_to_string("papers/_paper_card.html", context | {"paper": paper}, request)
+    cached = render_to_string("papers/_paper_list.html", context | {"page_obj": [paper]}, request)
+
+    def without_tokens(html: str) -> str:
+        return CSRF_TOKEN.sub("", html)
+
+    assert without_tokens(direct).strip() in without_tokens(cached)
