@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # While PostgreSQL restarts, requests get a quick 503 page instead of a 500.
+    "papers.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -86,6 +88,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every web and worker process (rate limits, locks); never per-process memory.
 CACHES = {"default": env.dj_cache_url("CACHE_URL", default="db://papershelf_cache")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis down must not hold requests up: a host that does not answer at all would otherwise keep a
+    # request waiting on the TCP connect for minutes. Pages need no cache; rate limits fail open while
+    # it is unreachable (papers/ratelimits.py).
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 1, "socket_timeout": 1})
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -103,7 +110,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", VAR_DIR / "media")
 MEDIA_URL = "media/"
@@ -151,8 +158,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_max": 0.2,
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
+    # A task is acknowledged when it has finished (acks_late). If its worker is killed first, Redis hands
+    # it to another worker once this long has passed since it was delivered: it must be longer than any
+    # task runs (the nightly training, about 20 min on the full data) and than the longest retry
+    # countdown (the digest's fifth retry, 16 min), or a live worker's task would be run a second time.
+    "visibility_timeout": 3600,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Together: a task whose worker dies mid-way is run again (by the pool's parent at once if only the pool
+# process died, after visibility_timeout if the whole worker did), so every task is safe to run twice.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

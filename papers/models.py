@@ -353,7 +353,11 @@ class Digest(models.Model):
     """One digest email of one user for one period ("day:2024-01-10" or "week:2024-W02")."""
 
     class Status(models.TextChoices):
-        # Claimed by a worker; it may be sending right now, or have died with the outcome unknown.
+        # Claimed by a worker that has not handed the message over yet (it may be connecting to the mail
+        # server, or have died doing so): nothing is out, so any later run of the task may take it over.
+        CLAIMED = "claimed", "Claimed"
+        # Being handed to the mail server, or the worker died while doing so: the message may be out, so
+        # it is never sent again (papers/digest/sending.py).
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         # The email backend raised: the message was not accepted, so a retry may claim it again.
@@ -361,7 +365,7 @@ class Digest(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
     period_key = models.CharField(max_length=20)
-    status = models.CharField(max_length=7, choices=Status.choices, default=Status.SENDING)
+    status = models.CharField(max_length=7, choices=Status.choices, default=Status.CLAIMED)
     claimed_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=1)

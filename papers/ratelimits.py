@@ -7,12 +7,14 @@
   whichever of the two sign-up emails it is, so the limit says nothing about whether the address has an
   account.
 
-Counts live in the default cache, which every process shares (see settings).
+Counts live in the default cache, which every process shares (see settings). While that cache is
+unreachable (Redis down) the limits are not applied: see `_count`.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import math
 from typing import Any
 
@@ -20,6 +22,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 PASSWORD_RESET_RATE_PER_ADDRESS = "5/h"
 PASSWORD_RESET_RATE_PER_EMAIL = "5/h"
@@ -58,7 +63,15 @@ def _count(request: HttpRequest, *, group: str, value: str, rate: str) -> bool:
     def key(_group: str, _request: HttpRequest) -> str:
         return value
 
-    usage = get_usage(request, group=group, key=key, rate=rate, method="POST", increment=True)
+    try:
+        usage = get_usage(request, group=group, key=key, rate=rate, method="POST", increment=True)
+    except RedisError as error:
+        # Fail open. With Redis down (refusing connections, timing out, out of memory), refusing every
+        # sign-up and password reset would take those pages down with the cache, and these limits only
+        # stop email flooding: login guessing is limited by django-axes, in the database, which stays
+        # on. The outage is logged on every request it lets through; counting resumes once Redis is back.
+        logger.error("rate limit %s not counted, the cache failed: %s", group, error)
+        return False
     return bool(usage and usage["should_limit"])
 
 

@@ -1,25 +1,36 @@
-"""Send one user's digest for one period: at most once, whatever retries and crashes happen.
+"""Send one user's digest for one period exactly once, whatever retries, duplicates and crashes happen,
+except in one short window where it is settled towards not sending.
 
-Why at most once. Once an SMTP server has accepted a message it cannot be taken back, and a worker that
-dies right after handing it over leaves no trace of whether it was accepted. "Never twice" is the
-promise, so the one case we cannot decide is settled towards not sending: a user may, rarely, miss a
-digest; nobody ever gets the same digest twice.
+Once an SMTP server has accepted a message it cannot be taken back, and a worker that dies while handing
+it over leaves no trace of whether it was accepted. "Never twice" is the promise, so that one undecidable
+case counts as sent: a user may, rarely, miss a digest; nobody ever gets the same digest twice. Everything
+before the handover is recoverable, and is recovered: a worker killed while rendering, claiming or
+connecting to the mail server loses nothing, since the broker hands its unacknowledged task (acks_late)
+to another worker, which takes the digest over.
 
-How:
+How (the Digest row: CLAIMED -> SENDING -> SENT, or FAILED):
 1. Select what is new (papers/digest/selection.py). Nothing new: nothing is sent and nothing recorded.
 2. Render the message, before any claim, so a template error costs nothing.
-3. Claim: insert Digest(user, period_key, status=SENDING) and its items in a transaction of their own,
-   committed before anything is handed to the backend. The unique (user, period_key) constraint lets one
-   worker win; every other run (the task run twice, the hourly run repeated) finds the row and stops.
-4. Hand the message over on a connection opened here.
+3. Claim: insert Digest(user, period_key, status=CLAIMED) and its items in a transaction of their own.
+   The unique (user, period_key) constraint makes one row per period. A run that finds the row SENDING or
+   SENT stops. One that finds it CLAIMED or FAILED takes it over with a conditional UPDATE that bumps
+   `attempts`: `attempts` is the claim's token, and the last claim wins. A CLAIMED row may belong to a live
+   worker (a duplicate delivery of the task) or a dead one; nothing tells them apart, and nothing needs
+   to, since step 4 lets only the holder of the latest claim hand the message over.
+4. Connect to the mail server, then switch the row from CLAIMED to SENDING with an UPDATE conditional on
+   this claim's `attempts`, committed before the message is handed over. If it matches no row, another
+   worker has taken the digest over since: this one closes the connection and stops, having sent nothing.
+5. Hand the message over.
    - The backend raises: it did not accept the message. The row becomes FAILED with the error and
-     DigestSendFailed goes up, so the task retries with backoff; the retry claims the FAILED row again
-     (a conditional UPDATE, so again only one worker wins) and sends once.
+     DigestSendFailed goes up, so the task retries with backoff; the retry takes the FAILED row over
+     (step 3) and sends once.
    - It returns: the row becomes SENT at once, before the connection is closed, since a failure while
      saying goodbye to the server does not mean the message was refused.
-5. A worker killed between 3 and the SENT update leaves the row SENDING. Nothing retries it: a SENDING
-   row counts as sent, its papers are never mailed again, and `send_digests --dry-run` shows it to
-   operators.
+6. The remaining window: a worker killed after the SENDING commit and before the SENT update leaves the
+   row SENDING. Either the server had accepted the message (the common case: the row lags the server by
+   one UPDATE) or it had not (killed during the SMTP DATA exchange, milliseconds on an open connection).
+   Nothing retries a SENDING row: it counts as sent, its papers are never mailed again, and
+   `send_digests --dry-run` shows it ("already sending") to operators.
 """
 
 from __future__ import annotations
@@ -33,6 +44,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.defaultfilters import pluralize
@@ -62,6 +74,10 @@ class Outcome(enum.StrEnum):
 
 class DigestSendFailed(Exception):
     """The email backend refused the message; the claim is released so a retry can send it."""
+
+
+# A digest in one of these states may be in a reader's mailbox: it is never sent again.
+HANDED_OVER = (Digest.Status.SENDING, Digest.Status.SENT)
 
 
 def absolute_url(path: str) -> str:
@@ -142,9 +158,7 @@ class DigestPreview:
 
 def preview_digest(*, subscription: DigestSubscription, period_key: str) -> DigestPreview:
     user = subscription.user
-    claimed = (
-        Digest.objects.filter(user=user, period_key=period_key).exclude(status=Digest.Status.FAILED).first()
-    )
+    claimed = Digest.objects.filter(user=user, period_key=period_key, status__in=HANDED_OVER).first()
     if claimed is not None:
         return DigestPreview(Outcome.ALREADY_CLAIMED, [], claimed)
     if not user.email:
@@ -165,22 +179,23 @@ def send_digest(*, user_id: int, period_key: str) -> Outcome:
     if not user.email:
         return Outcome.NO_ADDRESS
     # Cheap early exit for the common rerun; the claim below is what actually decides.
-    if Digest.objects.filter(user=user, period_key=period_key).exclude(status=Digest.Status.FAILED).exists():
+    if Digest.objects.filter(user=user, period_key=period_key, status__in=HANDED_OVER).exists():
         return Outcome.ALREADY_CLAIMED
     recommendations = digest_recommendations(user, size=subscription.size)
     if not recommendations:
         return Outcome.NOTHING_NEW
     message = build_message(user=user, subscription=subscription, recommendations=recommendations)
     digest = claim_digest(user=user, period_key=period_key, recommendations=recommendations)
-    if digest is None:
+    if digest is None or not hand_over(digest, message):
         return Outcome.ALREADY_CLAIMED
-    _deliver(digest, message)
     logger.info("digest %s sent to user %s: %d papers", period_key, user.pk, len(recommendations))
     return Outcome.SENT
 
 
 def claim_digest(*, user: User, period_key: str, recommendations: Sequence[Recommendation]) -> Digest | None:
-    """The Digest row this worker now owns (status SENDING, items written), or None if another has it."""
+    """The Digest row this worker now claims (status CLAIMED, items written), or None if it is already
+    being handed over or sent. The claim holds only until another run takes the row over: `hand_over`
+    sends only for the latest claim."""
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -191,12 +206,13 @@ def claim_digest(*, user: User, period_key: str, recommendations: Sequence[Recom
         pass
     with transaction.atomic():
         reclaimed = Digest.objects.filter(
-            user=user, period_key=period_key, status=Digest.Status.FAILED
-        ).update(status=Digest.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, error="")
+            user=user, period_key=period_key, status__in=[Digest.Status.CLAIMED, Digest.Status.FAILED]
+        ).update(status=Digest.Status.CLAIMED, claimed_at=now, attempts=F("attempts") + 1, error="")
         if not reclaimed:
             return None
+        # Our UPDATE holds the row until commit, so this reads the `attempts` of our claim.
         digest = Digest.objects.get(user=user, period_key=period_key)
-        # The feed may have moved since the failed attempt: record what this attempt sends.
+        # The feed may have moved since the earlier attempt: record what this attempt sends.
         digest.items.all().delete()
         _write_items(digest, recommendations)
         return digest
@@ -209,22 +225,43 @@ def _write_items(digest: Digest, recommendations: Sequence[Recommendation]) -> N
     )
 
 
-def _deliver(digest: Digest, message: mail.EmailMultiAlternatives) -> None:
+def hand_over(digest: Digest, message: mail.EmailMultiAlternatives) -> bool:
+    """Send `digest`'s message if this worker still holds the latest claim; False if another took it over.
+
+    Raises DigestSendFailed (the row is FAILED) when the mail server cannot be reached or refuses.
+    """
+    claim = Digest.objects.filter(pk=digest.pk, status=Digest.Status.CLAIMED, attempts=digest.attempts)
     connection = mail.get_connection()
     try:
+        # Connecting (TCP, TLS, AUTH) is most of the time a send takes; the digest is still only claimed,
+        # so a worker killed here loses nothing: the task's next delivery takes the digest over.
         connection.open()
+    except Exception as error:
+        if not claim.update(status=Digest.Status.FAILED, error=_error_text(error)):
+            return False
+        raise DigestSendFailed(f"digest {digest.period_key} for user {digest.user_id}: {error}") from error
+    # The point of no return, committed before the first byte of the message leaves.
+    if not claim.update(status=Digest.Status.SENDING):
+        _close(connection, digest)
+        return False
+    try:
         accepted = connection.send_messages([message])
         if not accepted:
             raise DigestSendFailed("the email backend accepted no message")
     except Exception as error:
-        Digest.objects.filter(pk=digest.pk).update(
-            status=Digest.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
-        )
+        Digest.objects.filter(pk=digest.pk).update(status=Digest.Status.FAILED, error=_error_text(error))
         raise DigestSendFailed(f"digest {digest.period_key} for user {digest.user_id}: {error}") from error
     Digest.objects.filter(pk=digest.pk).update(status=Digest.Status.SENT, sent_at=timezone.now())
+    _close(connection, digest)
+    return True
+
+
+def _error_text(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def _close(connection: BaseEmailBackend, digest: Digest) -> None:
     try:
         connection.close()
     except Exception:
-        logger.warning(
-            "digest %s: closing the email connection failed after sending", digest.pk, exc_info=True
-        )
+        logger.warning("digest %s: closing the email connection failed", digest.pk, exc_info=True)

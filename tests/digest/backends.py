@@ -43,3 +43,10 @@ class DyingBackend(locmem.EmailBackend):
 
     def send_messages(self, messages):
         raise WorkerKilled
+
+
+class DyingWhileConnectingBackend(locmem.EmailBackend):
+    """The worker dies while it connects to the mail server: nothing has been handed over yet."""
+
+    def open(self):
+        raise WorkerKilled

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from papers.digest.sending import claim_digest, send_digest
+from papers.digest.sending import build_message, claim_digest, hand_over, send_digest
 from papers.models import Digest
 from papers.tasks import send_digest as send_digest_task
 from papers.tasks import send_due_digests
@@ -102,13 +102,37 @@ def test_papers_of_a_digest_that_may_have_been_sent_are_not_mailed_again(
     assert "1. Paper 6" in mailoutbox[0].body
 
 
-def test_only_one_of_two_workers_claims_a_digest(alice, alice_recommended):
+def test_a_worker_killed_while_connecting_loses_nothing_and_the_next_delivery_sends_once(
+    alice_subscribed, alice_recommended, settings, mailoutbox
+):
+    settings.EMAIL_BACKEND = "tests.digest.backends.DyingWhileConnectingBackend"
+    with pytest.raises(WorkerKilled):
+        send_digest_task.delay(alice_subscribed.user_id, PERIOD)
+    assert Digest.objects.get().status == Digest.Status.CLAIMED  # nothing was handed over
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_digest_task.delay(alice_subscribed.user_id, PERIOD).get() == "sent"
+    assert send_digest_task.delay(alice_subscribed.user_id, PERIOD).get() == "already sent for this period"
+
+    assert len(mailoutbox) == 1
+    digest = Digest.objects.get()
+    assert (digest.status, digest.attempts) == (Digest.Status.SENT, 2)
+
+
+def test_of_two_workers_holding_a_claim_only_the_latest_hands_the_digest_over(
+    alice, alice_subscribed, alice_recommended, mailoutbox
+):
+    message = build_message(user=alice, subscription=alice_subscribed, recommendations=alice_recommended[:5])
     first = claim_digest(user=alice, period_key=PERIOD, recommendations=alice_recommended[:5])
+    # The task delivered a second time while the first worker is still connecting (or after it died).
     second = claim_digest(user=alice, period_key=PERIOD, recommendations=alice_recommended[:5])
 
-    assert first is not None
-    assert second is None
-    assert Digest.objects.count() == 1
+    assert hand_over(first, message) is False
+    assert hand_over(second, message) is True
+    assert claim_digest(user=alice, period_key=PERIOD, recommendations=alice_recommended[:5]) is None
+
+    assert len(mailoutbox) == 1
+    assert Digest.objects.get().attempts == 2
 
 
 def test_a_digest_the_backend_keeps_refusing_is_given_up_after_the_retries(
