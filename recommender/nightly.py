@@ -14,7 +14,7 @@ import datetime
 import logging
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -139,8 +139,11 @@ def _precompute_rankings(
 ) -> int:
     """Every active user's top papers with reasons, written block by block; returns the row count.
 
-    Scoring (sparse products that release the GIL) of the next block runs on a thread while this one
-    explains and COPYs the current block (Python-bound), so both cores stay busy.
+    Three stages overlap so both cores stay busy: scoring the next block (sparse products, which
+    release the GIL) on one thread, explaining this block (Python-bound) here, and COPYing the previous
+    block (mostly waiting on PostgreSQL) on another thread with its own connection. The writer thread is
+    only used outside a transaction: inside one (tests), another connection could not see this run's
+    version row, so the rows are written here.
     """
     interactions = signals.interactions
     profiles = interest_profiles(model, signals.interests)
@@ -155,16 +158,33 @@ def _precompute_rankings(
     ]
     if not blocks:
         return 0
+    separate_writer = connection.vendor == "postgresql" and not connection.in_atomic_block
     n_rows = 0
-    with ThreadPoolExecutor(max_workers=1) as ahead:
+    with ThreadPoolExecutor(max_workers=1) as ahead, ThreadPoolExecutor(max_workers=1) as writer:
         pending = ahead.submit(rank_block, model, blocks[0])
+        written: Future[int] | None = None
         for following in [*blocks[1:], None]:
             ranked = pending.result()
             if following is not None:
                 pending = ahead.submit(rank_block, model, following)
-            rows = block_rows(model, ranked, paper_ids=paper_ids, version_id=version.pk)
-            n_rows += write_recommendations(rows)
+            rows = list(block_rows(model, ranked, paper_ids=paper_ids, version_id=version.pk))
+            if written is not None:
+                n_rows += written.result()  # at most one block waits to be written: bounded memory
+                written = None
+            if separate_writer:
+                written = writer.submit(_write_on_own_connection, rows)
+            else:
+                n_rows += write_recommendations(rows)
+        if written is not None:
+            n_rows += written.result()
     return n_rows
+
+
+def _write_on_own_connection(rows: list[tuple[Any, ...]]) -> int:
+    try:
+        return write_recommendations(rows)
+    finally:
+        connection.close()  # this thread's connection; Django never closes it for a non-request thread
 
 
 def _topics_with_papers(

@@ -27,13 +27,15 @@ TOP_K = 200
 # paper, which is most of what a reason says.
 EXPLAINED_WITH_TERMS = 20
 
-REASON_KINDS = {
-    explaining.SIMILAR_TO_SAVED: Recommendation.Reason.SIMILAR,
-    explaining.MATCHES_TOPICS: Recommendation.Reason.TERMS,
-    explaining.CO_SAVED: Recommendation.Reason.COLLABORATIVE,
-    explaining.POPULAR: Recommendation.Reason.POPULAR,
-    explaining.NEW: Recommendation.Reason.NEW,
-}
+# Reason codes as the explainer computes them (array positions) and as the rows store them.
+REASONS = (
+    Recommendation.Reason.SIMILAR,
+    Recommendation.Reason.TERMS,
+    Recommendation.Reason.COLLABORATIVE,
+    Recommendation.Reason.NEW,
+    Recommendation.Reason.POPULAR,
+)
+SIMILAR, TERMS, COLLABORATIVE, NEW, POPULAR = range(len(REASONS))
 
 
 def interest_profiles(model: RecommenderModel, interests: Sequence[Sequence[str]]) -> sp.csr_matrix | None:
@@ -45,10 +47,13 @@ def interest_profiles(model: RecommenderModel, interests: Sequence[Sequence[str]
 
 
 @dataclass(frozen=True)
-class MainReason:
-    kind: str
-    related_item: int | None
-    terms: tuple[str, ...]
+class UserReasons:
+    """The main reason for each of one user's top papers: a code (`REASONS`), the catalogue index of
+    the saved paper it names (-1 for none), and shared terms for the first few."""
+
+    codes: list[int]
+    related: list[int]
+    terms: dict[int, tuple[str, ...]]
 
 
 class _Explainer:
@@ -77,7 +82,7 @@ class _Explainer:
         profiles: sp.csr_matrix | None,
         top: TopK,
         parts: TopParts,
-    ) -> list[list[MainReason]]:
+    ) -> list[UserReasons]:
         positives = sp.csr_matrix(positives, dtype=np.float32)
         term_profiles = user_profiles(self.model, positives, profiles) if self.n_terms else None
         main = parts.main()
@@ -106,7 +111,7 @@ class _Explainer:
         saved: np.ndarray,
         saved_weights: np.ndarray,
         term_profile: sp.csr_matrix | None,
-    ) -> list[MainReason]:
+    ) -> UserReasons:
         model = self.model
         n = len(items)
         closest = co_via = np.full(n, -1)
@@ -116,28 +121,22 @@ class _Explainer:
             closest = np.where(similarity.max(axis=0) > 0, saved[similarity.argmax(axis=0)], -1)
             co_via = self._co_save_sources(items, saved, saved_weights)
         by_content = (main == TopParts.CONTENT) & (content > 0)
+        by_co_saves = (main == TopParts.CO_SAVES) & (co_via >= 0)
+        codes = np.select(
+            [by_content & (closest >= 0), by_content, by_co_saves, main == TopParts.RECENCY],
+            [SIMILAR, TERMS, COLLABORATIVE, NEW],
+            default=POPULAR,
+        )
+        related = np.select([codes == SIMILAR, codes == COLLABORATIVE], [closest, co_via], default=-1)
         explained = np.flatnonzero(by_content[: self.with_terms])
         terms = (
             self._shared_terms(candidates[explained], term_profile)
             if term_profile is not None and explained.size
             else []
         )
-        shared: dict[int, tuple[str, ...]] = dict(zip(explained.tolist(), terms, strict=True))
-
-        reasons = []
-        for column in range(n):
-            part = main[column]
-            if by_content[column]:
-                kind = explaining.SIMILAR_TO_SAVED if closest[column] >= 0 else explaining.MATCHES_TOPICS
-                related = int(closest[column]) if closest[column] >= 0 else None
-                reasons.append(MainReason(kind, related, shared.get(column, ())))
-            elif part == TopParts.CO_SAVES and co_via[column] >= 0:
-                reasons.append(MainReason(explaining.CO_SAVED, int(co_via[column]), ()))
-            elif part == TopParts.RECENCY:
-                reasons.append(MainReason(explaining.NEW, None, ()))
-            else:
-                reasons.append(MainReason(explaining.POPULAR, None, ()))
-        return reasons
+        return UserReasons(
+            codes.tolist(), related.tolist(), dict(zip(explained.tolist(), terms, strict=True))
+        )
 
     def _co_save_sources(self, items: np.ndarray, saved: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """For each item, the saved paper whose (weighted) co-save link to it is strongest, else -1."""
@@ -237,18 +236,23 @@ def block_rows(
     """Recommendation rows (as `ROW_COLUMNS` tuples) of a ranked block, each with its main reason."""
     users, top = ranked.users, ranked.top
     reasons = _Explainer(model, n_terms, with_terms).block(users.positives, users.profiles, top, ranked.parts)
-    for row, user_id in enumerate(users.user_ids):
-        for rank, (item, reason) in enumerate(zip(top.items[row], reasons[row], strict=False), start=1):
-            related = reason.related_item
+    paper_id = paper_ids.tolist()
+    for user_id, items, scores, reason in zip(
+        np.asarray(users.user_ids).tolist(), top.items.tolist(), top.scores.tolist(), reasons, strict=True
+    ):
+        terms = reason.terms
+        for rank, (item, score, code, related) in enumerate(
+            zip(items, scores, reason.codes, reason.related, strict=False), start=1
+        ):
             yield (
-                int(user_id),
-                int(paper_ids[item]),
+                user_id,
+                paper_id[item],
                 version_id,
                 rank,
-                float(top.scores[row, rank - 1]),
-                REASON_KINDS[reason.kind],
-                int(paper_ids[related]) if related is not None else None,
-                list(reason.terms),
+                score,
+                REASONS[code],
+                paper_id[related] if related >= 0 else None,
+                list(terms.get(rank - 1, ())),
             )
 
 
