@@ -108,3 +108,26 @@ def test_a_cached_card_is_the_card_its_template_renders(alice, upvoted, saved):
         return CSRF_TOKEN.sub("", html)
 
     assert without_tokens(direct).strip() in without_tokens(cached)
+
+
+@pytest.mark.parametrize("reason", ["similar", "popular"])
+def test_the_feed_cards_reason_is_the_one_its_template_renders(alice, reason):
+    from papers.cards import _feed_reason
+    from recommender.feed import FeedEntry
+    from tests.feed.corpus import model_version
+    from tests.feed.corpus import recommend as store_recommendations
+
+    saved = PaperFactory(title="Grid cells & <place> cells")
+    [row] = store_recommendations(
+        alice,
+        [PaperFactory()],
+        model_version(),
+        reason=reason,
+        reason_paper=saved if reason == "similar" else None,
+    )
+    entry = FeedEntry(recommendation=row, is_new=False)
+
+    template = render_to_string("feed/_feed_card.html#feed-reason", {"entry": entry})
+
+    assert " ".join(str(_feed_reason(entry)).split()) == " ".join(template.split())
+    assert ("&lt;place&gt;" in template) == (reason == "similar")
