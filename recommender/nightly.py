@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import logging
 import time
 from collections.abc import Iterator
@@ -160,14 +161,17 @@ def _precompute_rankings(
     if not blocks:
         return 0
     separate_writer = connection.vendor == "postgresql" and not connection.in_atomic_block
+    # One scoring thread: scoring a block and explaining one take about the same CPU time, so two busy
+    # threads (plus the mostly waiting writer) fill two cores without fighting over them.
+    rank = functools.partial(rank_block, model, n_threads=1)
     n_rows = 0
     with ThreadPoolExecutor(max_workers=1) as ahead, ThreadPoolExecutor(max_workers=1) as writer:
-        pending = ahead.submit(rank_block, model, blocks[0])
+        pending = ahead.submit(rank, blocks[0])
         written: Future[int] | None = None
         for following in [*blocks[1:], None]:
             ranked = pending.result()
             if following is not None:
-                pending = ahead.submit(rank_block, model, following)
+                pending = ahead.submit(rank, following)
             rows = list(block_rows(model, ranked, paper_ids=paper_ids, version_id=version.pk))
             if written is not None:
                 n_rows += written.result()  # at most one block waits to be written: bounded memory
