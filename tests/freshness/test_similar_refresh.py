@@ -8,21 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from recommender import nightly, store
+from recommender import nightly
 from recommender.models import ModelVersion, SimilarPaper
 from tests.factories import PaperFactory
 from tests.freshness.corpus import make_corpus
 from tests.pages.html import card_ids
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    store.forget_loaded_models()
-    yield
-    store.forget_loaded_models()
 
 
 def computed_by() -> dict[int, set[int]]:

@@ -9,19 +9,11 @@ from django.db import connection
 
 from papers.reading_lists import default_reading_list, reading_list_add
 from papers.votes import paper_dismiss
-from recommender import nightly, store
+from recommender import nightly
 from recommender.models import ModelVersion, Recommendation, SimilarPaper
 from recommender.serving import rerank_user
 from tests.factories import UserFactory
 from tests.freshness.corpus import make_corpus
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    store.forget_loaded_models()
-    yield
-    store.forget_loaded_models()
 
 
 def feed(user):
