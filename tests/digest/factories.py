@@ -9,14 +9,12 @@ from django.utils import timezone
 
 from papers.models import DigestSubscription, Paper
 from recommender.models import ModelVersion, Recommendation
+from tests.feed.corpus import model_version
+from tests.feed.corpus import recommend as store_ranking
 
 
 def current_model_version() -> ModelVersion:
-    return ModelVersion.objects.create(
-        status=ModelVersion.Status.READY,
-        is_current=True,
-        trained_at=timezone.make_aware(datetime.datetime(2024, 1, 11, 3, 0), datetime.UTC),
-    )
+    return model_version(trained_at=timezone.make_aware(datetime.datetime(2024, 1, 11, 3, 0), datetime.UTC))
 
 
 def recommend(
@@ -27,19 +25,8 @@ def recommend(
     reason: str = Recommendation.Reason.TERMS,
     terms: Sequence[str] = ("spiking networks", "plasticity"),
 ) -> list[Recommendation]:
-    """`papers` recommended to `user` in this order (rank 1 first)."""
-    return Recommendation.objects.bulk_create(
-        Recommendation(
-            user=user,
-            paper=paper,
-            version=version,
-            rank=rank,
-            score=1.0 / rank,
-            reason=reason,
-            reason_terms=list(terms),
-        )
-        for rank, paper in enumerate(papers, start=1)
-    )
+    """`papers` recommended to `user` in this order (rank 1 first), with a terms reason by default."""
+    return store_ranking(user, papers, version, reason=reason, terms=terms)
 
 
 def subscribe(user, **fields) -> DigestSubscription:

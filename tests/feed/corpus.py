@@ -110,7 +110,13 @@ def model_version(**fields) -> ModelVersion:
 
 
 def recommend(
-    user, papers: Sequence[Paper], version: ModelVersion, *, reason: str = "popular", reason_paper=None
+    user,
+    papers: Sequence[Paper],
+    version: ModelVersion,
+    *,
+    reason: str = "popular",
+    reason_paper=None,
+    terms: Sequence[str] = (),
 ) -> list[Recommendation]:
     """Store `papers` as the user's ranking for `version`, best first."""
     return Recommendation.objects.bulk_create(
@@ -122,6 +128,7 @@ def recommend(
             score=1.0 / rank,
             reason=reason,
             reason_paper=reason_paper,
+            reason_terms=list(terms),
         )
         for rank, paper in enumerate(papers, start=1)
     )
