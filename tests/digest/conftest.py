@@ -6,22 +6,12 @@ import pytest
 
 from config.celery import app as celery_app
 from tests.digest.factories import current_model_version, recommend, subscribe
-from tests.factories import PaperFactory, UserFactory
+from tests.factories import PaperFactory
 
 
 @pytest.fixture(autouse=True)
 def _site_url(settings):
     settings.SITE_URL = "https://papers.example.org"
-
-
-@pytest.fixture
-def alice(db):
-    return UserFactory(username="alice")
-
-
-@pytest.fixture
-def bob(db):
-    return UserFactory(username="bob")
 
 
 @pytest.fixture

@@ -22,13 +22,6 @@ VALID = {
 }
 
 
-@pytest.fixture
-def alice_client(alice):
-    client = Client()
-    client.force_login(alice)
-    return client
-
-
 def test_it_asks_anonymous_visitors_to_log_in(client):
     response = client.get(URL)
 

@@ -8,19 +8,9 @@ import pytest
 
 from papers.models import Paper, Profile, ReadingList, ReadingListItem
 from papers.reading_lists import reading_list_add
-from tests.factories import PaperFactory, UserFactory
+from tests.factories import PaperFactory
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def alice(db):
-    return UserFactory(username="alice")
-
-
-@pytest.fixture
-def bob(db):
-    return UserFactory(username="bob")
 
 
 @pytest.fixture

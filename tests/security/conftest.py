@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from tests.factories import UserFactory
 
@@ -24,13 +23,6 @@ def alice(db):
 @pytest.fixture
 def bob(db):
     return UserFactory(username="bob", email="bob@example.org")
-
-
-@pytest.fixture
-def bob_client(bob):
-    client = Client()
-    client.force_login(bob)
-    return client
 
 
 def pytest_terminal_summary(terminalreporter):

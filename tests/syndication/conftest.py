@@ -3,19 +3,6 @@
 from __future__ import annotations
 
 import feedparser
-import pytest
-
-from tests.factories import UserFactory
-
-
-@pytest.fixture
-def alice(db):
-    return UserFactory(username="alice")
-
-
-@pytest.fixture
-def bob(db):
-    return UserFactory(username="bob")
 
 
 def parse_feed(response) -> feedparser.FeedParserDict:
