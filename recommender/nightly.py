@@ -211,13 +211,13 @@ def _topics_with_papers(
 
 
 def _discard(version: ModelVersion, *, keep_similar_lists: bool = False) -> None:
-    _delete_in_chunks(Recommendation, version)
+    _delete_version_rows(Recommendation, version)
     if not keep_similar_lists:
-        _delete_in_chunks(SimilarPaper, version)
+        _delete_version_rows(SimilarPaper, version)
     store.delete_artifact(version)
 
 
-def _delete_in_chunks(model: type[Recommendation] | type[SimilarPaper], version: ModelVersion) -> None:
+def _delete_version_rows(model: type[Recommendation] | type[SimilarPaper], version: ModelVersion) -> None:
     # One raw DELETE: the ORM's delete() would first load millions of primary keys to send signals.
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE version_id = %s", [version.pk])

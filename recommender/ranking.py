@@ -1,4 +1,4 @@
-"""From a model and users' signal rows to the Recommendation and SimilarPaper rows the pages read.
+"""From a model and users' signal rows to the Recommendation rows the feed reads (scored, explained, COPYed).
 
 Shared by the nightly run (every active user) and the re-rank task (one user), so both write the same
 thing: the top papers with the main reason for each, in words the feed can show.
