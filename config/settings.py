@@ -84,6 +84,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that stops answering (a failover, a dropped network) must cost a request seconds,
+    # not the minutes of the kernel's TCP connect timeout: the request then gets the 503 page
+    # (papers/middleware.py) well inside gunicorn's worker timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every web and worker process (rate limits, locks); never per-process memory.
