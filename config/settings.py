@@ -85,9 +85,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A database host that stops answering (a failover, a dropped network) must cost a request seconds,
-    # not the minutes of the kernel's TCP connect timeout: the request then gets the 503 page
-    # (papers/middleware.py) well inside gunicorn's worker timeout.
+    # A database host that stops answering (a hung server, a failover, a dropped network) must cost a
+    # request seconds: without a timeout libpq waits for the server's first answer indefinitely. The
+    # request then gets the 503 page (papers/middleware.py) well inside gunicorn's worker timeout.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
