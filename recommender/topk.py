@@ -17,23 +17,44 @@ class TopK:
 
 
 def top_k_dense(scores: np.ndarray, k: int) -> TopK:
-    """The k highest entries of every row; -inf entries (excluded items) never count as candidates."""
+    """The k highest entries of every row, best first, ties by column; -inf entries (excluded items)
+    never count as candidates.
+
+    Selecting by `argpartition` over a whole users x catalogue block costs ~1 ms a row (it moves an
+    int64 index for every column) and dominated the similar-papers step. Instead a cheap lower bound
+    on each row's k-th best score (`_kth_lower_bound`) leaves a few hundred candidates per row, and
+    only those are sorted.
+    """
     n_rows, n_cols = scores.shape
     k_eff = min(k, n_cols)
-    if k_eff < n_cols:
-        part = np.argpartition(-scores, k_eff - 1, axis=1)[:, :k_eff]
-    else:
-        part = np.tile(np.arange(n_cols), (n_rows, 1))
-    part_scores = np.take_along_axis(scores, part, axis=1)
-    # Stable sort on (score desc): ties keep their column order, so results are reproducible.
-    order = np.argsort(-part_scores, axis=1, kind="stable")
-    items = np.take_along_axis(part, order, axis=1).astype(np.int32)
-    best = np.take_along_axis(part_scores, order, axis=1).astype(np.float32)
+    items = np.full((n_rows, k), -1, dtype=np.int32)
+    best = np.full((n_rows, k), -np.inf, dtype=np.float32)
+    if n_rows == 0 or k_eff == 0:
+        return TopK(items=items, scores=best)
+    rows, cols = np.nonzero(scores >= _kth_lower_bound(scores, k_eff)[:, None])
+    values = scores[rows, cols]
+    order = np.lexsort((cols, -values, rows))
+    rows, cols, values = rows[order], cols[order], values[order]
+    rank = np.arange(len(rows)) - np.searchsorted(rows, np.arange(n_rows))[rows]
+    keep = rank < k_eff  # every row has at least k_eff candidates (see _kth_lower_bound)
+    items[rows[keep], rank[keep]] = cols[keep]
+    best[rows[keep], rank[keep]] = values[keep]
     items[~np.isfinite(best)] = -1
-    if k_eff < k:
-        items = np.pad(items, ((0, 0), (0, k - k_eff)), constant_values=-1)
-        best = np.pad(best, ((0, 0), (0, k - k_eff)), constant_values=-np.inf)
     return TopK(items=items, scores=best)
+
+
+def _kth_lower_bound(scores: np.ndarray, k: int) -> np.ndarray:
+    """Per row, a value that at least k entries reach and no better than the k-th best entry.
+
+    The row is cut into m >= k equal chunks; the k-th largest chunk maximum is such a value (k chunks
+    each hold an entry that reaches it). With about 4k chunks it sits close to the k-th best score, so
+    few entries beyond the true top k pass it.
+    """
+    n_rows, n_cols = scores.shape
+    length = max(1, n_cols // (4 * k))
+    m = n_cols // length
+    maxima = scores[:, : m * length].reshape(n_rows, m, length).max(axis=2)
+    return np.partition(maxima, m - k, axis=1)[:, m - k]
 
 
 def keep_top_per_row(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
