@@ -248,7 +248,7 @@ def _retire_old_versions() -> None:
 def refresh_similar_papers(model: RecommenderModel, paper_ids: np.ndarray, version: ModelVersion) -> int:
     """Write fresh similar-papers lists, under `version`, for the papers that need them tonight.
 
-    All-pairs similarity over the catalogue is the costliest thing a run could do (75k papers: minutes),
+    All-pairs similarity over the catalogue is the costliest step a run could add (75k papers: 87 s),
     and a paper's neighbours hardly move from one night to the next. So a run refreshes every paper
     without a list (new papers: their page is complete the morning after they arrive) and then the
     oldest lists, a `SIMILAR_REFRESH_DAYS`-th of the catalogue a night: no list is older than that.
