@@ -53,6 +53,21 @@ the shipped settings score 0.377):
   weight 1 -- it stays off for users with co-saves (and it would double their scoring cost). For the
   one-save split: none 0.200, 10 papers at weight 2 0.212 (weight 4 0.212, 20 papers 0.211).
 - Popularity weight for users with co-saves: 0 at every history length.
+- Title character n-grams 3-5 / 4-6 instead of 4-5: 0.377 / 0.375 at h = 7; one-save 0.212 / 0.211
+  (base 0.212). Not worth a bigger vocabulary.
+- iALS next to the co-save graph (64 factors, alpha 30, reg 1, 12 sweeps of 3 CG steps; user vectors
+  solved from their papers at scoring time, scores scaled per user, grid w_latent 0..2 with w_cf
+  re-tuned): h = 1 / 3 / 7 0.260 / 0.336 / 0.377 -> 0.281 / 0.346 / 0.382 (w_cf 0 / 1 / 3, w_latent
+  0.5 / 0.25 / 0.25), all of it at the deep cut-offs (h = 7 recall@50 0.249 -> 0.243, @300 0.462 ->
+  0.475); 32 factors or alpha 10 gained about half as much; PureSVD (64 factors) nothing. Not shipped:
+  it moves papers from the top 50 (what a reader's first feed pages show) to ranks 50-300, and at the
+  nightly's size it costs 8 s of fit, 6 s of top-200 and more than doubles one reader's re-rank
+  (median 7 -> 17 ms) for every reader, since it pays at every history length.
+- For the one-save split: a dense LSA similarity (TruncatedSVD of the feature rows, 64-256 dims)
+  blended into content: best 0.215 (64 dims, weight 0.25, w_pop 0.8) vs 0.212, at the grid's edge
+  and worth an extra SVD and a dense block per reader; popularity as sqrt / linear / log(1 + n/2) of
+  readers: 0.211 / 0.209 / 0.211 (log: 0.212); feedback chosen by content + popularity, squared
+  feedback weights, two feedback rounds, 5 or 20 feedback papers: 0.204-0.212, none above 0.212.
 
 Older figures (plain leave-last-out, before the gap): word 1-2-grams plus title character n-grams beat
 words alone (content recall@50 0.172 vs 0.161); separate title/abstract blocks -0.007, no stop list
