@@ -24,6 +24,20 @@ def _own_cache_keys(settings):
     }
 
 
+@pytest.fixture
+def cache_off_the_database(settings):
+    """For tests that count a page's queries. In production the shared cache is Redis; without CACHE_URL
+    (the suite on SQLite) it is the database cache, where every cache read and write is a query of the
+    page too, so the count would depend on the cache backend. Here it is this process's memory instead."""
+    if settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": f"test-{uuid.uuid4().hex}",
+            }
+        }
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery(request):
     """Run tasks in-process unless a test is marked `real_broker` (those talk to the real broker)."""

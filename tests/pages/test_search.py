@@ -205,7 +205,7 @@ def test_only_the_newest_matches_are_ranked_and_the_page_says_so(client, monkeyp
     assertContains(response, "At least 3 papers match")
 
 
-def test_a_search_page_is_a_handful_of_queries(client, django_assert_max_num_queries):
+def test_a_search_page_is_a_handful_of_queries(client, django_assert_max_num_queries, cache_off_the_database):
     PaperFactory.create_batch(40, title="Neuromodulation study")
 
     # PostgreSQL: parse, plan estimate and table size, the page, parse and headlines; SQLite: the page.
