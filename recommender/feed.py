@@ -11,16 +11,21 @@ from __future__ import annotations
 
 import datetime
 import enum
+import hashlib
+import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 
 from papers.models import Dismissal, Paper, Profile, ReadingListItem, Upvote
 from recommender.models import FeedImpression, ModelVersion, Recommendation, SimilarPaper
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 # The first visit (or one after the previous visit was forgotten) calls the last few days "new".
@@ -29,6 +34,8 @@ NEW_DAYS_WITHOUT_VISIT = 3
 # only moves when the last one is at least this old.
 VISIT_GAP = datetime.timedelta(hours=1)
 SIMILAR_PAPERS_SHOWN = 10
+# How long the shared cache remembers that a page's impressions are stored (see `record_impressions`).
+IMPRESSIONS_MEMO_SECONDS = 24 * 3600
 # Ids a client may send back as "already on my page"; the stored ranking is 200 deep.
 MAX_EXCLUDED = 500
 
@@ -179,11 +186,29 @@ def feed_page(
 
 
 def record_impressions(user: User, papers: Sequence[Paper]) -> None:
-    """Remember what the user was shown (the digest skips it): one INSERT, repeats ignored."""
-    if papers:
-        FeedImpression.objects.bulk_create(
-            [FeedImpression(user=user, paper=paper) for paper in papers], ignore_conflicts=True
-        )
+    """Remember what the user was shown (the digest skips it): one INSERT, repeats ignored.
+
+    A refresh shows the same page again, and its INSERT (a transaction of three statements) would add
+    nothing. So the shared cache remembers which pages are stored, by user and paper ids: that a page's
+    impressions are stored never stops being true (rows are only ever added), so an entry cannot go
+    stale. Without the cache every page is written, as before.
+    """
+    if not papers:
+        return
+    ids = ",".join(str(pk) for pk in sorted(paper.pk for paper in papers))
+    key = f"impressions:{user.pk}:{hashlib.blake2b(ids.encode(), digest_size=12).hexdigest()}"
+    try:
+        if cache.get(key):
+            return
+    except Exception:
+        logger.warning("cache unavailable; recording feed impressions without it")
+    FeedImpression.objects.bulk_create(
+        [FeedImpression(user=user, paper=paper) for paper in papers], ignore_conflicts=True
+    )
+    try:
+        cache.set(key, True, IMPRESSIONS_MEMO_SECONDS)
+    except Exception:
+        logger.warning("cache unavailable; feed impressions recorded but not remembered")
 
 
 def feed_status(user: User, profile: Profile) -> FeedStatus:

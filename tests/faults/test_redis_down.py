@@ -16,7 +16,7 @@ from redis.exceptions import RedisError
 
 from papers.models import ReadingListItem, Upvote
 from recommender import outbox
-from recommender.models import RerankRequest
+from recommender.models import FeedImpression, RerankRequest
 from tests.factories import PaperFactory
 from tests.faults.conftest import FAULTS_BROKER_URL, celery_broker
 from tests.faults.processes import free_port
@@ -72,6 +72,14 @@ def test_every_page_renders_without_redis(redis_down, catalogue, alice_client):
         assert Client().get(path).status_code == 200, path
     for path in ["/", "/feed/", paper.get_absolute_url(), "/lists/", "/hidden/", "/account/"]:
         assert alice_client.get(path).status_code == 200, path
+
+
+def test_the_feed_still_records_what_it_showed(redis_down, catalogue, alice, alice_client):
+    # The cache normally remembers which pages are stored already; without it the page is written anyway.
+    assert alice_client.get("/feed/").status_code == 200
+
+    shown = set(FeedImpression.objects.filter(user=alice).values_list("paper_id", flat=True))
+    assert shown == {paper.pk for paper in catalogue[1:]}
 
 
 def test_upvotes_and_saves_succeed_and_their_reranks_wait_in_the_outbox(

@@ -185,6 +185,18 @@ def test_the_feed_records_what_the_user_was_shown(alice_client, alice):
     assert seen == {p.pk for p in papers[:20]}
 
 
+def test_a_page_that_changed_records_its_new_papers(alice_client, alice):
+    papers = PaperFactory.create_batch(21)
+    recommend(alice, papers, model_version())
+    alice_client.get("/feed/")  # the first 20: stored, and remembered as stored
+
+    Dismissal.objects.create(user=alice, paper=papers[0])
+    alice_client.get("/feed/")  # papers[1:21]: the last one is new
+
+    seen = set(FeedImpression.objects.filter(user=alice).values_list("paper_id", flat=True))
+    assert seen == {p.pk for p in papers}
+
+
 def test_feed_page_works_without_a_since_day(alice):
     paper = PaperFactory()
     recommend(alice, [paper], model_version())
