@@ -48,7 +48,8 @@ def _kth_lower_bound(scores: np.ndarray, k: int) -> np.ndarray:
 
     The row is cut into m >= k equal chunks; the k-th largest chunk maximum is such a value (k chunks
     each hold an entry that reaches it). With about 4k chunks it sits close to the k-th best score, so
-    few entries beyond the true top k pass it.
+    few entries beyond the true top k pass it. A row of mostly equal scores lets all of them through:
+    still correct, only as slow as a full sort of that row.
     """
     n_rows, n_cols = scores.shape
     length = max(1, n_cols // (4 * k))
