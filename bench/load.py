@@ -197,6 +197,38 @@ def soak(session: requests.Session, paths: list[str], seconds: int, rate: float,
     )
 
 
+class ReaderSnapshot:
+    """What the POST benchmarks change about their reader: the papers upvoted and the "Read later" items.
+
+    Each run upvotes and saves hundreds of papers as that reader; `restore` takes back exactly what the
+    run added, through the site's own functions (so the papers' upvote counts stay exact), so the next
+    run measures the same reader instead of one whose list grew by every run before.
+    """
+
+    def __init__(self, username: str) -> None:
+        from django.contrib.auth.models import User
+
+        from papers.reading_lists import default_reading_list
+
+        self.user = User.objects.get(username=username)
+        self.reading_list = default_reading_list(self.user)
+        self.upvoted = set(self.user.upvotes.values_list("paper_id", flat=True))
+        self.items = set(self.reading_list.items.values_list("pk", flat=True))
+
+    def restore(self) -> None:
+        from django.db import transaction
+
+        from papers.reading_lists import reading_list_remove_items
+        from papers.votes import paper_unvote
+
+        # One transaction: the reader's re-rank is requested once, not once per paper.
+        with transaction.atomic():
+            for upvote in self.user.upvotes.exclude(paper_id__in=self.upvoted).select_related("paper"):
+                paper_unvote(user=self.user, paper=upvote.paper)
+            added = self.reading_list.items.exclude(pk__in=self.items).values_list("pk", flat=True)
+            reading_list_remove_items(reading_list=self.reading_list, item_ids=list(added))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -246,6 +278,7 @@ def main() -> None:
         cwd=ROOT,
         env=env,
     )
+    snapshot = ReaderSnapshot("reader00001")
     try:
         wait_for_server()
         reader = log_in("reader00001", PASSWORD)
@@ -286,6 +319,7 @@ def main() -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         log.unlink(missing_ok=True)
+        snapshot.restore()
 
 
 if __name__ == "__main__":
