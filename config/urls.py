@@ -8,3 +8,5 @@ urlpatterns = [
     path("accounts/", include("papers.account_urls")),
     path("", include("papers.urls")),
 ]
+
+handler500 = "papers.middleware.server_error"

@@ -10,11 +10,13 @@ without a request context, so nothing in it can touch the database again.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +31,23 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        logger.error(
-            "database unavailable, answering %s %s with 503: %s", request.method, request.path, exception
-        )
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return database_unavailable(request, exception)
+
+
+def database_unavailable(request: HttpRequest, exception: BaseException | None) -> HttpResponse | None:
+    """The 503 page when `exception` says the database cannot be reached, else None."""
+    if not isinstance(exception, OperationalError | InterfaceError):
+        return None
+    logger.error(
+        "database unavailable, answering %s %s with 503: %s", request.method, request.path, exception
+    )
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500. A middleware's own query after the view (the session saved on the way out) fails
+    outside any view, where `process_exception` never sees it: Django answers with this handler while
+    the exception is still being handled, so the reader gets the 503 page there too."""
+    return database_unavailable(request, sys.exc_info()[1]) or defaults.server_error(request)
