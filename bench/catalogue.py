@@ -73,7 +73,7 @@ def main() -> None:
 
     # As in production, the cards go through Redis: the default database cache would add its own
     # writes to every search and time those instead.
-    os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/7")
+    os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/8")
     setup_django(args.database_url, fresh=not args.keep)
     from django.core.cache import cache
     from django.db import connection
