@@ -55,11 +55,19 @@ class PaperQuerySet(models.QuerySet["Paper"]):
     def latest_listing_date(self) -> datetime.date | None:
         return self.aggregate(day=models.Max("listed_on"))["day"]
 
-    def listing_date_before(self, day: datetime.date) -> datetime.date | None:
-        return self.filter(listed_on__lt=day).aggregate(day=models.Max("listed_on"))["day"]
-
-    def listing_date_after(self, day: datetime.date) -> datetime.date | None:
-        return self.filter(listed_on__gt=day).aggregate(day=models.Min("listed_on"))["day"]
+    def listing_dates_around(
+        self, start: datetime.date, end: datetime.date
+    ) -> tuple[datetime.date | None, datetime.date | None]:
+        """The listing days just before `start` and just after `end`: one round trip, two index lookups."""
+        before = self.filter(listed_on__lt=start).order_by("-listed_on").values("listed_on")
+        after = self.filter(listed_on__gt=end).order_by("listed_on").values("listed_on")
+        row = (
+            self.order_by()
+            .annotate(before=models.Subquery(before[:1]), after=models.Subquery(after[:1]))
+            .values_list("before", "after")
+            .first()
+        )
+        return row if row is not None else (None, None)
 
     # Orders for lists of papers. The search vector is deferred: lists never show it, and it is the
     # widest column.

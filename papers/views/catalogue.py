@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import re
 
-from django.db.models import Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
@@ -26,19 +25,6 @@ _ARXIV_VERSION = re.compile(r"^(?P<arxiv_id>.+)v\d+$")
 
 def _sorted(papers: PaperQuerySet, sort: str) -> PaperQuerySet:
     return papers.by_newest() if sort == "newest" else papers.by_upvotes()
-
-
-def _neighbouring_listing_dates(period: Period) -> tuple[datetime.date | None, datetime.date | None]:
-    """The listing days just before and after `period`: one round trip for two index lookups."""
-    before = Paper.objects.filter(listed_on__lt=period.start).order_by("-listed_on").values("listed_on")
-    after = Paper.objects.filter(listed_on__gt=period.end).order_by("listed_on").values("listed_on")
-    row = (
-        Paper.objects.order_by()
-        .annotate(before=Subquery(before[:1]), after=Subquery(after[:1]))
-        .values_list("before", "after")
-        .first()
-    )
-    return row if row is not None else (None, None)
 
 
 def _listing(request: HtmxHttpRequest, period: Period | None) -> HttpResponse:
@@ -65,7 +51,7 @@ def _listing(request: HtmxHttpRequest, period: Period | None) -> HttpResponse:
         "sort_query": "" if sort == DEFAULT_SORT else f"?sort={sort}",
     }
     if period is not None:
-        before, after = _neighbouring_listing_dates(period)
+        before, after = Paper.objects.listing_dates_around(period.start, period.end)
         latest_in_period = (
             period.start if period.kind == "day" else papers.latest_listing_date() or period.start
         )
