@@ -5,6 +5,10 @@ InterfaceError until it is back. The site recovers by itself: Django drops a con
 and with CONN_HEALTH_CHECKS it checks a persistent connection before reusing it, so the first request
 after the restart reconnects. Meanwhile the reader is told to try again shortly. The page is rendered
 without a request context, so nothing in it can touch the database again.
+
+Two ways in, one answer (`database_unavailable`): the middleware's `process_exception` for errors raised
+by a view (it answers before Django logs a server error, and with DEBUG on too), and the site's
+handler500 (`server_error`) for errors raised by a middleware after the view, which no view hook sees.
 """
 
 from __future__ import annotations
