@@ -2,7 +2,7 @@
 
 A fitted ``RecommenderModel`` holds everything scoring needs and nothing that needs Django:
 
-- ``item_features``: l2-normalised TF-IDF rows of every paper (see ``features``). A user's content score
+- ``item_features``: TF-IDF rows of every paper, about unit length (see ``features``). A user's content score
   for a paper is the similarity of the paper to the sum of the user's (time-weighted) papers, i.e. an
   ItemKNN over all neighbours computed as profile x catalogue, so no item x item matrix is stored.
 - ``co_saves``: an RP3beta item x item graph from everyone's saves and upvotes (a random walk
@@ -40,22 +40,22 @@ class RecommenderSettings:
     profile_max_terms: int = 1000
     # Papers co-saved with the user's papers join the term profile with this weight times their
     # (catalogue-scaled) co-save score.
-    profile_co_save_weight: float = 4.0
+    profile_co_save_weight: float = 8.0
     profile_co_save_papers: int = 50
     # Pseudo-relevance feedback: the best few content matches join the profile (titles are short, so
     # this brings in their synonyms), weighted relative to the user's own papers.
     feedback_papers: int = 10
-    feedback_weight: float = 2.0
+    feedback_weight: float = 3.0
     cf_neighbours: int = 200
     cf_alpha: float = 0.5
     cf_beta: float = 0.5
     # Blend weights by history length (number of positive papers): bucket i holds users with
     # history <= history_edges[i]; the last bucket holds everyone longer. Content has weight 1.
     history_edges: tuple[int, ...] = (1, 4)
-    cf_weights: tuple[float, ...] = (12.0, 4.0, 3.0)
+    cf_weights: tuple[float, ...] = (8.0, 2.0, 3.0)
     popularity_weights: tuple[float, ...] = (0.0, 0.0, 0.0)
     # The popularity weight for users with no co-save evidence at all (content + priors only).
-    popularity_weight_alone: float = 0.5
+    popularity_weight_alone: float = 0.3
     # A product choice, not validated (CiteULike-a has no such readers): a reader who has only picked
     # onboarding topics told us what they want, so popular papers just break ties between matches.
     popularity_weight_topics: float = 0.05

@@ -31,13 +31,43 @@ pseudo-relevance feedback). ``bench/tune_citeulike.py`` re-runs both; it picks e
 ``train.DEFAULT_SETTINGS``:
 
     bucket        w_cf  w_pop   validation recall@50 / @300 (mean @50..300)
-    h <= 1          12    0.0   0.157 / 0.331 (0.260)   temporal split, gap 5%
-    h 2-4            4    0.0   0.209 / 0.420 (0.336)
-    h >= 5           3    0.0   0.249 / 0.462 (0.377)   (w_cf 4: 0.245 / 0.463, same mean)
-    no co-saves      -    0.5   0.116 / 0.282 (0.212)   one-save split: content + feedback + popularity
+    h <= 1           8    0.0   0.167 / 0.354 (0.280)   temporal split, gap 5%
+    h 2-4            2    0.0   0.219 / 0.435 (0.351)   (w_cf 3: 0.350)
+    h >= 5           3    0.0   0.253 / 0.475 (0.387)   (w_cf 2: 0.386)
+    no co-saves      -    0.3   0.120 / 0.290 (0.219)   one-save split: content + feedback + popularity
 
-Structural choices, compared on the temporal split at h = 7 after re-tuning w_cf (mean recall@50..300;
-the shipped settings score 0.377):
+Before the content re-weighting below (plain idf, cosine rows, title characters 0.7, feedback weight 2,
+co-saved papers at weight 4) the same search gave w_cf 12 / 4 / 3 and w_pop 0.5, with 0.157 / 0.331
+(0.260), 0.209 / 0.420 (0.336), 0.249 / 0.462 (0.377) and 0.116 / 0.282 (0.212).
+
+Content re-weighting (current), each step picked on both splits: one-save mean at the best w_pop of
+0.2-0.5, temporal mean at the best w_cf of a three-point grid around the shipped one (h = 7: 2-4, h = 3:
+3-6 then 1-3, h = 1: 8-16 then 4-8); figures are one-save / h = 7 (/ h = 3 / h = 1):
+
+- Term weights tf x idf ** p (starting from 0.212 / 0.377 / 0.336 / 0.260): p 0.7 0.209 / 0.373; 1.5
+  0.211 / 0.382; 2 0.212 / 0.384 / 0.344 / 0.269; 2.5 0.211 / 0.383; 3 0.209 / 0.380. p = 2.
+- Binary tf instead of sublinear 0.209 / 0.375, word 1-3-grams 0.211 / 0.378 (both at p = 1): no.
+- Pivoted length normalisation of the words block (``features``), slope s at p = 2 (s = 1 is cosine:
+  0.212 / 0.384 / 0.344 / 0.269): s 0.8 0.214 / 0.387 / 0.346 / 0.271; 0.7 0.214 / 0.386 / 0.346 /
+  0.271; 0.6 0.214 / 0.386 / 0.346 / 0.271; 0.4 0.216 / 0.381; 0.2 0.214 / 0.369. The four splits'
+  mean is flat over 0.6-0.8 (0.3042-0.3044); s = 0.7, the plateau's middle. Re-checking p with s = 0.7:
+  1.5 0.215 / 0.384 / 0.343, 2.5 0.212 / 0.385 / 0.346, 2 0.214 / 0.386 / 0.346.
+- Title character n-gram weight at p = 2, s = 0.7: 0.3 0.216 / 0.379 / 0.340; 0.4 0.218 / 0.383 /
+  0.345; 0.5 0.218 / 0.386 / 0.347; 0.6 0.216 / 0.386 / 0.347; 0.7 0.214 / 0.386 / 0.346; 1.0 0.209 /
+  0.381 / 0.341. 0.5.
+- Feedback (one-save only, where it acts): weight 1 / 2 / 3 / 4: 0.214 / 0.218 / 0.219 / 0.219; 5 or
+  20 papers (weight 2) 0.214 / 0.217. Weight 3.
+- Co-saved papers' weight in the profile, with the new features: 2 / 4 / 8 / 16: h = 7 0.383 / 0.386 /
+  0.387 / 0.387, h = 3 0.335 / 0.347 / 0.351 / 0.351, h = 1 - / 0.272 / 0.280 / 0.279. Weight 8.
+- Item-to-item content neighbourhood instead of only one summed profile: content + lam x (sum over the
+  user's papers of sim(paper, j) ** q, scaled per user like content), at p = 2, cosine rows (base 0.384
+  at h = 7, 0.344 at h = 3): q 2 lam 0.5 0.380, lam 1 0.377; q 4 lam 0.3 0.383 / 0.343; q 1 lam 0.3
+  0.381 / 0.335. Rejected; it also costs one catalogue product per paper instead of one per profile,
+  and for one-paper readers it is a monotone transform of content (it could only act via feedback).
+- Then the whole search above re-run for the blend weights.
+
+Structural choices from before the content re-weighting, compared on the temporal split at h = 7 after
+re-tuning w_cf (mean recall@50..300; the settings shipped then scored 0.377):
 
 - Co-saves: RP3beta beta 0.5 (0.377) vs 0.3 (0.374), 0.7 (0.377), 0.1 (0.364); alpha 0.5 vs 0.3 / 1.0:
   0.374 / 0.365 (at beta 0.3); 200 neighbours vs 100 / 500: 0.373 / 0.374 (at beta 0.3).

@@ -36,3 +36,14 @@ def test_a_blob_from_another_format_version_is_refused(model):
     np.savez(buffer, **arrays)
     with pytest.raises(ValueError, match="format 99"):
         model_from_bytes(buffer.getvalue())
+
+
+def test_an_artifact_from_before_pivoted_normalisation_keeps_transforming_with_cosine(model):
+    with np.load(io.BytesIO(model_to_bytes(model))) as npz:
+        arrays = {k: npz[k] for k in npz.files if k != "features.words.pivot"}
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    restored = model_from_bytes(buffer.getvalue())
+    assert restored.features.settings.length_pivot_slope == 1.0
+    row = restored.features.transform([PaperText("Spiking neural networks", "Neuromorphic chips.")])
+    assert np.sqrt(row.multiply(row).sum()) == pytest.approx(1.0, abs=1e-5)
