@@ -10,6 +10,12 @@ upvote and save POSTs p95 at most 20 ms; a 5-minute run at a steady rate with ze
 of worker memory beyond 10%. "Server latency" is gunicorn's own request time (its access log, %(M)s
 ms), measured on the same requests wrk counts. wrk and gunicorn share the two cores, as on one box.
 Requires Debian's `wrk` (apt-get install wrk).
+
+Pages are stored per reader in the shared cache once rendered (papers/page_cache.py), so one reader
+asking for the same pages again measures repeat visits. Each page is therefore measured twice: by one
+reader over and over ("repeat visits", what a reader reloading or paging back sees), and with every
+request from a different one of 4,000 readers ("first views": nothing stored for that reader yet, the
+whole page rendered), which is what the catalogue costs when many readers each look once.
 """
 
 from __future__ import annotations
@@ -50,14 +56,26 @@ SERVER_ENV = {
 }
 WRK_SCRIPT = """
 local paths = {%(paths)s}
+local cookies = {%(cookies)s}
 local method, body = "%(method)s", "%(body)s"
+local threads = 0
+setup = function(thread)
+  thread:set("offset", threads * %(half)d)
+  threads = threads + 1
+end
 local counter = 0
 request = function()
   counter = counter + 1
   local path = paths[(counter %% #paths) + 1]
-  return wrk.format(method, path, nil, method == "POST" and body or nil)
+  local headers = nil
+  if #cookies > 0 then
+    -- Each thread walks the readers from its own offset, so no two requests share a reader early on.
+    headers = {Cookie = cookies[((counter + (offset or 0)) %% #cookies) + 1]}
+  end
+  return wrk.format(method, path, headers, method == "POST" and body or nil)
 end
 """
+FIRST_VIEW_READERS = 4000
 
 
 def wait_for_server(timeout: float = 30) -> None:
@@ -111,17 +129,55 @@ def server_latencies(log: Path, start: int) -> tuple[list[float], int]:
     return times, errors
 
 
-def run_wrk(name: str, paths: list[str], session: requests.Session, seconds: int, log: Path, **post) -> dict:
-    cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
+def reader_cookies(count: int) -> list[str]:
+    """Cookie headers of `count` logged-in readers (sessions made directly, as a login would)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.middleware.csrf import _get_new_csrf_string
+
+    cookies = []
+    for user in User.objects.filter(username__startswith="reader").order_by("pk")[:count]:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        cookies.append(f"sessionid={session.session_key}; csrftoken={_get_new_csrf_string()}")
+    return cookies
+
+
+def forget_sessions(cookies: list[str]) -> None:
+    from django.contrib.sessions.models import Session
+
+    keys = [cookie.split(";")[0].removeprefix("sessionid=") for cookie in cookies]
+    Session.objects.filter(session_key__in=keys).delete()
+
+
+def run_wrk(
+    name: str,
+    paths: list[str],
+    session: requests.Session | None,
+    seconds: int,
+    log: Path,
+    cookies: list[str] = (),  # type: ignore[assignment]
+    **post,
+) -> dict:
+    """`session`'s reader makes every request; without one, each request is from the next of `cookies`."""
     script = WRK_SCRIPT % {
         "paths": ", ".join(json.dumps(p) for p in paths),
+        "cookies": ", ".join(json.dumps(c) for c in ([] if session else cookies)),
+        "half": max(len(cookies) // 2, 1),
         "method": "POST" if post else "GET",
         "body": post.get("body", ""),
     }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
-    headers = ["-H", f"Cookie: {cookie}"]
+    headers = []
+    if session is not None:
+        headers = ["-H", "Cookie: " + "; ".join(f"{k}={v}" for k, v in session.cookies.items())]
     if post:
+        assert session is not None, "POSTs are measured for one reader"
         headers += ["-H", f"X-CSRFToken: {session.cookies['csrftoken']}"]
         headers += ["-H", "Content-Type: application/x-www-form-urlencoded", "-H", "HX-Request: true"]
     start = log.stat().st_size
@@ -147,7 +203,7 @@ def run_wrk(name: str, paths: list[str], session: requests.Session, seconds: int
         "server_5xx": errors,
     }
     print(
-        f"{name:<14} {rps:8.1f} req/s   server p50 {stats['p50_ms']:6.2f} ms  p95 {stats['p95_ms']:6.2f} ms"
+        f"{name:<28} {rps:8.1f} req/s   server p50 {stats['p50_ms']:6.2f} ms  p95 {stats['p95_ms']:6.2f} ms"
         f"  max {stats['max_ms']:7.2f} ms   non-2xx/3xx {result['non_2xx_3xx']}",
         flush=True,
     )
@@ -279,14 +335,19 @@ def main() -> None:
         env=env,
     )
     snapshot = ReaderSnapshot("reader00001")
+    # reader00001 is the repeat visitor; the first views come from the others.
+    cookies = reader_cookies(FIRST_VIEW_READERS + 1)[1:]
     try:
         wait_for_server()
         reader = log_in("reader00001", PASSWORD)
         reader.get(f"{BASE}/feed/")
         results = [
-            run_wrk("feed", ["/feed/"], reader, args.seconds, log),
-            run_wrk("paper page", paper_paths, reader, args.seconds, log),
-            run_wrk("daily page", day_paths, reader, args.seconds, log),
+            run_wrk("feed, repeat visits", ["/feed/"], reader, args.seconds, log),
+            run_wrk("feed, first views", ["/feed/"], None, args.seconds, log, cookies),
+            run_wrk("paper page, repeat visits", paper_paths[:50], reader, args.seconds, log),
+            run_wrk("paper page, first views", paper_paths, None, args.seconds, log, cookies),
+            run_wrk("daily page, repeat visits", day_paths, reader, args.seconds, log),
+            run_wrk("daily page, first views", day_paths, None, args.seconds, log, cookies),
             run_wrk("search", search_paths, reader, args.seconds, log),
             run_wrk(
                 "upvote POST",
@@ -320,6 +381,7 @@ def main() -> None:
         server.wait(timeout=30)
         log.unlink(missing_ok=True)
         snapshot.restore()
+        forget_sessions(cookies)
 
 
 if __name__ == "__main__":

@@ -98,6 +98,12 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     # request waiting on the TCP connect for minutes. Pages need no cache; rate limits fail open while
     # it is unreachable (papers/ratelimits.py).
     CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 1, "socket_timeout": 1})
+# Whole pages kept per reader in the shared cache for at most this long (papers/page_cache.py; 0: off).
+# On by default only with Redis: on the database cache a stored page costs about what rendering it does.
+PAGE_CACHE_SECONDS = env.int(
+    "PAGE_CACHE_SECONDS",
+    60 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache" else 0,
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

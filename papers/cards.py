@@ -35,6 +35,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from papers import page_cache
 from papers.models import Paper
 from papers.user_state import CardState, ListChoice, UserPaperState
 
@@ -153,6 +154,8 @@ class _Filler:
 
     def __init__(self, context: Any, papers: Iterable[Paper]) -> None:
         request: HttpRequest = context["request"]
+        papers = list(papers)
+        page_cache.shows_papers(request, papers)
         state = context.get("user_state")
         if not isinstance(state, UserPaperState):
             state = UserPaperState.for_papers(request.user, papers)

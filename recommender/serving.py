@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from django.db import transaction
 
+from papers import page_cache
 from recommender import store
 from recommender.dataset import Catalogue, load_signals
 from recommender.models import ModelVersion, RerankRequest
@@ -23,6 +24,7 @@ def rerank_user(user_id: int) -> None:
         users = UserBlock([user_id], signals.interactions.positives, signals.interactions.negatives, profiles)
         rows = explained_rows(serving.model, users, paper_ids=serving.paper_ids, version_id=version.pk)
         replace_user_recommendations(user_id, version.pk, rows)
+        page_cache.touch_viewer(user_id)
     if requested is not None:
         # Clear only the request we served: one that arrived meanwhile must run again.
         with transaction.atomic():

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.utils import timezone
 
+from papers import page_cache
 from papers.importers.bulk_insert import insert_papers
 from papers.importers.records import InvalidRecord, Malformed, PaperRecord, ParsedItem, clean_record
 from papers.importers.report import ImportReport, Rejection
@@ -133,6 +134,10 @@ def _write_batch(batch: list[PaperRecord], origin: str, report: ImportReport) ->
                 changed_papers[paper.pk] = paper
                 changed_fields |= changes
         insert_papers(new_papers)
+        if new_papers:
+            # New papers join day listings: pages stored before them are stale. (A changed paper is
+            # noticed by the stored page itself: see papers.page_cache.)
+            page_cache.touch_catalogue()
         if changed_papers:
             # bulk_update skips auto_now, so the timestamp is set by hand.
             now = timezone.now()

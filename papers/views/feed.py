@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from papers import page_cache
 from papers.models import Paper, Profile
 from papers.user_state import UserPaperState
 from papers.views.htmx import HtmxHttpRequest, wants_fragment
@@ -24,6 +25,7 @@ from papers.views.redirects import AuthenticatedRequest, login_required_for_acti
 from papers.votes import paper_dismiss, paper_undismiss
 from recommender.feed import (
     MAX_EXCLUDED,
+    VISIT_GAP,
     FeedEntry,
     FeedStatus,
     feed_page,
@@ -65,6 +67,7 @@ def _anonymous_feed(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request", "HX-Target", "HX-History-Restore-Request")
+@page_cache.per_viewer
 def feed(request: HtmxHttpRequest) -> HttpResponse:
     """The whole page; with htmx, more cards (#feed-more) or the refreshed body (#feed-body, polling)."""
     if not request.user.is_authenticated:
@@ -72,6 +75,9 @@ def feed(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     profile = Profile.for_user(user)
     since = mark_feed_visit(profile)
+    # "New since your last visit" holds until this visit is VISIT_GAP old (recommender.feed).
+    if profile.feed_visited_at is not None:
+        page_cache.valid_until(request, (profile.feed_visited_at + VISIT_GAP).timestamp())
     # htmx sends the ids of the cards on the page: the next cards are the first ones not shown, which
     # stays right after dismissals and re-ranks. Without JavaScript `?offset=` pages as usual.
     shown = _ids(request.GET.getlist("shown")) if request.htmx else set()

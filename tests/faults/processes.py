@@ -38,8 +38,15 @@ def database_url(**overrides: object) -> str:
 
 
 def child_env(**variables: str | Path) -> dict[str, str]:
-    """The environment of a child process: ours, plus `variables`."""
+    """The environment of a child process: ours, plus `variables`.
+
+    With a cache server (CACHE_URL) the child shares this test's keys (its key prefix, see
+    tests/conftest.py), as every process of a deployment shares one cache: what it invalidates is gone
+    for this process too."""
     env = {**os.environ, "DEBUG": "true", "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "WARNING"}
+    prefix = settings.CACHES["default"].get("KEY_PREFIX")
+    if env.get("CACHE_URL") and prefix:
+        env["CACHE_URL"] = f"{env['CACHE_URL'].split('?')[0]}?key_prefix={prefix}"
     env.update({name: str(value) for name, value in variables.items()})
     return env
 

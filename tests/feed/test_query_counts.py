@@ -10,7 +10,7 @@ from tests.factories import PaperFactory, ReadingListFactory, ReadingListItemFac
 from tests.feed.corpus import HTMX, model_version, recommend
 
 # The counts are of the page's own queries, whatever the cache backend (see the fixture).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_off_the_database")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_off_the_database", "pages_rendered")]
 
 
 def with_history(user, size: int) -> None:

@@ -14,7 +14,7 @@ from tests.lists.conftest import HTMX
 from tests.pages.html import card_ids
 
 # The counts are of the page's own queries, whatever the cache backend (see the fixture).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_off_the_database")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_off_the_database", "pages_rendered")]
 
 DAY = datetime.date(2024, 1, 10)
 

@@ -1,0 +1,256 @@
+"""Whole pages kept in the shared cache for the reader who saw them, and dropped the moment they would lie.
+
+The feed, the daily listings and the paper page are read far more often than anything on them changes:
+a reader reloads, goes back, opens the next day, comes back to the feed. Rendering one costs 10 to 15 ms of
+CPU (the listing query, model instances, the page template); sending a stored copy costs two reads of
+the shared cache and no query. So a page is stored per reader and address, and served again while it
+is still true.
+
+A stored page remembers the *tokens* it was rendered under, and is served only while they are all the
+same. Whatever changes what a page shows sets a new token (`touch_*`):
+- the reader's own state (upvotes, saves, lists, dismissals, topics, their re-ranked feed): their viewer
+  token, from model signals and from `user_signals_changed`;
+- what the catalogue holds (an import adds a day's papers or changes some, the nightly run switches the
+  model and with it the similar-papers lists, an admin edit): the catalogue token;
+- a paper's upvote count (anyone's upvote): that paper's token. A page remembers the token of every paper
+  it shows, so a count on a stored page is never behind.
+Time is the last limit: the feed's "new since your last visit" holds until the visit is an hour old (the
+view says so with `valid_until`), and no page is kept longer than PAGE_CACHE_SECONDS.
+
+A token is a random value, set on every change, never a counter; a key never set reads as None. A token
+is set both at once and when the transaction commits: at once, so the same transaction's next read (a
+test, a view that writes then renders) misses; on commit, so a page that another request rendered from
+the data as it was before the commit, and stored in between, is dropped too. Should the cache evict a
+token, or miss a change while it is unreachable, a stored page can lag by PAGE_CACHE_SECONDS at most.
+
+What is never stored: anything but a plain 200 GET of a whole page (htmx fragments render every time),
+and a page rendered while the reader had flash messages waiting (they belong to one response). The CSRF
+tokens in a stored page are replaced with a fresh one per response (they are masked per response), and
+the key includes the reader's CSRF secret, so a page only ever goes to the browser session whose secret
+its forms carry. With the cache unreachable every page renders as if nothing were stored.
+
+Everything lives in the shared cache (Redis in production): any web process serves what another stored,
+and a write in any process or worker is seen by all of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+
+from papers.models import Dismissal, Paper, Profile, ReadingList, ReadingListItem, Upvote
+from papers.signals import user_signals_changed
+
+logger = logging.getLogger(__name__)
+
+CATALOGUE_TOKEN_KEY = "page-cache:catalogue"
+# Tokens outlive any entry; an evicted one is simply replaced (see the module docstring).
+TOKEN_SECONDS = 30 * 24 * 3600
+_CSRF_STAND_IN = "csrf-token-stand-in"
+# The two shapes a masked CSRF token takes in our pages: a form's hidden input, and base.html's
+# hx-headers. Masked tokens are 64 letters and digits.
+_CSRF_TOKENS = re.compile(r'(?:name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([A-Za-z0-9]{64})"')
+_PAPER_FIELDS = ("pk", "upvote_count", "source_upvotes", "updated_at")
+
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+def _viewer_token_key(user_id: int) -> str:
+    return f"page-cache:viewer:{user_id}"
+
+
+def _paper_token_key(paper_id: int) -> str:
+    return f"page-cache:paper:{paper_id}"
+
+
+# --- Invalidation ----------------------------------------------------------------------------------------
+
+
+def _renew(keys: list[str]) -> None:
+    try:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, TOKEN_SECONDS)
+    except Exception:
+        # The cache is only a shortcut; a page that missed this change expires within PAGE_CACHE_SECONDS.
+        logger.warning("page cache unavailable; could not renew %s", keys, exc_info=True)
+
+
+def _renew_now_and_on_commit(keys: list[str]) -> None:
+    if not enabled() or not keys:
+        return
+    _renew(keys)
+    transaction.on_commit(lambda: _renew(keys))
+
+
+def touch_viewer(user_id: int | None) -> None:
+    """The reader's stored pages are stale: something they see about themselves changed."""
+    if user_id is not None:
+        _renew_now_and_on_commit([_viewer_token_key(user_id)])
+
+
+def touch_papers(paper_ids: Iterable[int]) -> None:
+    """Every stored page that shows one of these papers is stale (their upvote counts changed)."""
+    _renew_now_and_on_commit([_paper_token_key(pk) for pk in paper_ids])
+
+
+def touch_catalogue() -> None:
+    """Every stored page is stale: what the catalogue lists or recommends changed."""
+    _renew_now_and_on_commit([CATALOGUE_TOKEN_KEY])
+
+
+def _touch_owner(sender: Any, instance: Any, **kwargs: Any) -> None:
+    owner = getattr(instance, "owner_id", None) or getattr(instance, "user_id", None)
+    if owner is None and isinstance(instance, ReadingListItem):
+        owner = instance.reading_list.owner_id
+    touch_viewer(owner)
+
+
+def _touch_catalogue(sender: Any, **kwargs: Any) -> None:
+    touch_catalogue()
+
+
+def _on_user_signals_changed(sender: Any, user_id: int, **kwargs: Any) -> None:
+    touch_viewer(user_id)
+
+
+def connect_signals() -> None:
+    """Model saves catch every single-row write, including test factories; the bulk writes (deleting a
+    user's items, a list import) all send `user_signals_changed`. Deletes of upvotes, dismissals and
+    items are left to that signal: a post_delete receiver would make Django fetch rows before every
+    delete."""
+    for model in (Upvote, Dismissal, ReadingList, ReadingListItem, Profile):
+        post_save.connect(_touch_owner, sender=model, dispatch_uid=f"page-cache-{model.__name__}")
+    post_delete.connect(_touch_owner, sender=ReadingList, dispatch_uid="page-cache-list-deleted")
+    post_save.connect(_touch_catalogue, sender=Paper, dispatch_uid="page-cache-paper-saved")
+    post_delete.connect(_touch_catalogue, sender=Paper, dispatch_uid="page-cache-paper-deleted")
+    user_signals_changed.connect(_on_user_signals_changed, dispatch_uid="page-cache-user-signals")
+
+
+# --- Serving ---------------------------------------------------------------------------------------------
+
+
+def shows_papers(request: HttpRequest, papers: Iterable[Paper]) -> None:
+    """Called by whatever puts papers on a page (cards, the paper page): a stored copy of the page is
+    served only while none of these papers has changed."""
+    shown = getattr(request, "_page_cache_papers", None)
+    if shown is not None:
+        for paper in papers:
+            shown[paper.pk] = _numbers(paper.upvote_count, paper.source_upvotes, paper.updated_at)
+
+
+def _numbers(upvotes: int, source_upvotes: int, updated_at: Any) -> tuple[int, int, float | None]:
+    return upvotes, source_upvotes, updated_at.timestamp() if updated_at else None
+
+
+def _current_numbers(paper_ids: Iterable[int]) -> dict[int, tuple[int, int, float | None]]:
+    rows = Paper.objects.filter(pk__in=list(paper_ids)).values_list(*_PAPER_FIELDS)
+    return {pk: _numbers(upvotes, source, updated) for pk, upvotes, source, updated in rows}
+
+
+def valid_until(request: HttpRequest, timestamp: float) -> None:
+    """The page is true until `timestamp` (Unix time) at the latest."""
+    current = getattr(request, "_page_cache_until", None)
+    if current is not None:
+        request._page_cache_until = min(current, timestamp)  # type: ignore[attr-defined]
+
+
+def _page_key(request: HttpRequest, viewer: str) -> str:
+    secret = request.META.get("CSRF_COOKIE") or ""
+    identity = f"{viewer}\n{secret}\n{request.get_full_path()}"
+    return "page-cache:page:" + hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    if request.method != "GET" or getattr(request, "htmx", False):
+        return False
+    # Flash messages are shown once, by whichever response renders them.
+    return not len(messages.get_messages(request))
+
+
+def _paper_tokens(paper_ids: Iterable[int]) -> dict[int, str | None]:
+    keys = {pk: _paper_token_key(pk) for pk in paper_ids}
+    found = cache.get_many(list(keys.values())) if keys else {}
+    return {pk: found.get(key) for pk, key in keys.items()}
+
+
+def per_viewer(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve the view's whole-page GETs from the shared cache while they are true (module docstring)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not enabled() or not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        user_id = request.user.pk if request.user.is_authenticated else None
+        token_keys = [CATALOGUE_TOKEN_KEY] + ([_viewer_token_key(user_id)] if user_id is not None else [])
+        viewer = str(user_id or "anonymous")
+        page_key = _page_key(request, viewer)
+        try:
+            found = cache.get_many([*token_keys, page_key])
+            tokens = [found.get(key) for key in token_keys]
+            entry = found.get(page_key)
+            if (
+                entry is not None
+                and entry["tokens"] == tokens
+                and entry["until"] > time.time()
+                and _paper_tokens(entry["papers"]) == entry["papers"]
+            ):
+                return _response(request, entry["body"])
+        except Exception:
+            logger.warning("page cache unavailable; rendering %s", request.path, exc_info=True)
+            return view(request, *args, **kwargs)
+
+        request._page_cache_papers = {}  # type: ignore[attr-defined]
+        request._page_cache_until = time.time() + settings.PAGE_CACHE_SECONDS  # type: ignore[attr-defined]
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            # Keyed by the CSRF secret as it is now: a first visit's render has just made one.
+            _store(request, _page_key(request, viewer), tokens, response)
+        return response
+
+    return wrapper
+
+
+def _response(request: HttpRequest, body: str) -> HttpResponse:
+    if _CSRF_STAND_IN in body:
+        body = body.replace(_CSRF_STAND_IN, get_token(request))
+    return HttpResponse(body)
+
+
+def _stand_in_csrf_tokens(body: str) -> str:
+    for token in set(_CSRF_TOKENS.findall(body)):
+        body = body.replace(token, _CSRF_STAND_IN)
+    return body
+
+
+def _store(request: HttpRequest, key: str, tokens: list[str | None], response: HttpResponse) -> None:
+    until: float = request._page_cache_until  # type: ignore[attr-defined]
+    seconds = int(until - time.time())
+    if seconds <= 0 or response.get("Content-Type", "").split(";")[0] != "text/html":
+        return
+    shown: dict[int, tuple[Any, ...]] = request._page_cache_papers  # type: ignore[attr-defined]
+    try:
+        # The papers' tokens first, then their numbers: a vote committed after the render read a count
+        # either shows in the numbers (nothing is stored) or renews a token after this read (the stored
+        # page never matches).
+        papers = _paper_tokens(shown)
+        if shown and _current_numbers(shown) != shown:
+            return
+        body = _stand_in_csrf_tokens(response.content.decode())
+        cache.set(key, {"tokens": tokens, "until": until, "papers": papers, "body": body}, seconds)
+    except Exception:
+        logger.warning("page cache unavailable; %s not stored", request.path, exc_info=True)
