@@ -94,6 +94,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Shared by every web and worker process (rate limits, locks); never per-process memory.
 CACHES = {"default": env.dj_cache_url("CACHE_URL", default="db://papershelf_cache")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, without a new redis client per call (config/cache.py).
+    CACHES["default"]["BACKEND"] = "config.cache.RedisCache"
     # Redis down must not hold requests up: a host that does not answer at all would otherwise keep a
     # request waiting on the TCP connect for minutes. Pages need no cache; rate limits fail open while
     # it is unreachable (papers/ratelimits.py).
@@ -102,7 +104,7 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # On by default only with Redis: on the database cache a stored page costs about what rendering it does.
 PAGE_CACHE_SECONDS = env.int(
     "PAGE_CACHE_SECONDS",
-    60 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache" else 0,
+    60 if CACHES["default"]["BACKEND"] == "config.cache.RedisCache" else 0,
 )
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -60,10 +60,10 @@ logger = logging.getLogger(__name__)
 CATALOGUE_TOKEN_KEY = "page-cache:catalogue"
 # Tokens outlive any entry; an evicted one is simply replaced (see the module docstring).
 TOKEN_SECONDS = 30 * 24 * 3600
-_CSRF_STAND_IN = "csrf-token-stand-in"
+_CSRF_STAND_IN = b"csrf-token-stand-in"
 # The two shapes a masked CSRF token takes in our pages: a form's hidden input, and base.html's
 # hx-headers. Masked tokens are 64 letters and digits.
-_CSRF_TOKENS = re.compile(r'(?:name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([A-Za-z0-9]{64})"')
+_CSRF_TOKENS = re.compile(rb'(?:name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([A-Za-z0-9]{64})"')
 _PAPER_FIELDS = ("pk", "upvote_count", "source_upvotes", "updated_at")
 
 
@@ -225,13 +225,13 @@ def per_viewer(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return wrapper
 
 
-def _response(request: HttpRequest, body: str) -> HttpResponse:
+def _response(request: HttpRequest, body: bytes) -> HttpResponse:
     if _CSRF_STAND_IN in body:
-        body = body.replace(_CSRF_STAND_IN, get_token(request))
+        body = body.replace(_CSRF_STAND_IN, get_token(request).encode())
     return HttpResponse(body)
 
 
-def _stand_in_csrf_tokens(body: str) -> str:
+def _stand_in_csrf_tokens(body: bytes) -> bytes:
     for token in set(_CSRF_TOKENS.findall(body)):
         body = body.replace(token, _CSRF_STAND_IN)
     return body
@@ -250,7 +250,8 @@ def _store(request: HttpRequest, key: str, tokens: list[str | None], response: H
         papers = _paper_tokens(shown)
         if shown and _current_numbers(shown) != shown:
             return
-        body = _stand_in_csrf_tokens(response.content.decode())
+        # Kept as the bytes sent, so a hit neither decodes nor encodes the page.
+        body = _stand_in_csrf_tokens(response.content)
         cache.set(key, {"tokens": tokens, "until": until, "papers": papers, "body": body}, seconds)
     except Exception:
         logger.warning("page cache unavailable; %s not stored", request.path, exc_info=True)

@@ -30,7 +30,7 @@ def redis_down(settings):
     dead = f"redis://127.0.0.1:{free_port()}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": f"{dead}/1",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
