@@ -9,7 +9,7 @@ is still true.
 A stored page remembers the *tokens* it was rendered under, and is served only while they are all the
 same. Whatever changes what a page shows sets a new token (`touch_*`):
 - the reader's own state (upvotes, saves, lists, dismissals, topics, their re-ranked feed): their viewer
-  token, from model signals and from `user_signals_changed`;
+  token, from `user_signals_changed` and from saves of their lists and profile;
 - what the catalogue holds (an import adds a day's papers or changes some, the nightly run switches the
   model and with it the similar-papers lists, an admin edit): the catalogue token;
 - a paper's upvote count (anyone's upvote): that paper's token. A page remembers the token of every paper
@@ -52,7 +52,7 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
-from papers.models import Dismissal, Paper, Profile, ReadingList, ReadingListItem, Upvote
+from papers.models import Paper, Profile, ReadingList
 from papers.signals import user_signals_changed
 
 logger = logging.getLogger(__name__)
@@ -114,10 +114,7 @@ def touch_catalogue() -> None:
 
 
 def _touch_owner(sender: Any, instance: Any, **kwargs: Any) -> None:
-    owner = getattr(instance, "owner_id", None) or getattr(instance, "user_id", None)
-    if owner is None and isinstance(instance, ReadingListItem):
-        owner = instance.reading_list.owner_id
-    touch_viewer(owner)
+    touch_viewer(getattr(instance, "owner_id", None) or getattr(instance, "user_id", None))
 
 
 def _touch_catalogue(sender: Any, **kwargs: Any) -> None:
@@ -129,11 +126,10 @@ def _on_user_signals_changed(sender: Any, user_id: int, **kwargs: Any) -> None:
 
 
 def connect_signals() -> None:
-    """Model saves catch every single-row write, including test factories; the bulk writes (deleting a
-    user's items, a list import) all send `user_signals_changed`. Deletes of upvotes, dismissals and
-    items are left to that signal: a post_delete receiver would make Django fetch rows before every
-    delete."""
-    for model in (Upvote, Dismissal, ReadingList, ReadingListItem, Profile):
+    """Upvotes, saves, reading statuses and dismissals all go through `user_signals_changed` (their
+    functions send it, bulk writes included). Lists and profiles are saved one row at a time, so model
+    signals catch every change to them (a list's name shows in the save menus)."""
+    for model in (ReadingList, Profile):
         post_save.connect(_touch_owner, sender=model, dispatch_uid=f"page-cache-{model.__name__}")
     post_delete.connect(_touch_owner, sender=ReadingList, dispatch_uid="page-cache-list-deleted")
     post_save.connect(_touch_catalogue, sender=Paper, dispatch_uid="page-cache-paper-saved")
