@@ -18,6 +18,7 @@ when it really means fetching a compressed tsvector, often picks the wrong one:
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -27,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, Count, DateField, F, Func, IntegerField, Q, Value, When, Window
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 if TYPE_CHECKING:
     from papers.models import Paper, PaperQuerySet
@@ -41,6 +44,19 @@ HIGHLIGHT_STOP = "\ue001"
 _CONTROL_OR_SENTINEL = re.compile(r"[\x00-\x1f\x7f\ue000\ue001]")
 _WHITESPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def highlight(text: str) -> SafeString:
+    """Escape `text`, then turn the highlight sentinels into <mark> tags.
+
+    Escaping comes first, so whatever a paper's title or abstract contains is shown as text; only the
+    sentinels, which the search put there, become markup.
+    """
+    escaped = escape(text or "")
+    if escaped.count(HIGHLIGHT_START) != escaped.count(HIGHLIGHT_STOP):
+        # Unbalanced (the text itself held a sentinel): show it plain rather than risk stray tags.
+        return mark_safe(escaped.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_STOP, ""))
+    return mark_safe(escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>"))
 
 
 def clean_query(raw: str) -> tuple[str, bool]:
@@ -109,6 +125,9 @@ class ParsedSearchQuery(SearchQuery):
     template = "%(expressions)s::tsquery"
 
 
+# The same text always parses to the same tsquery: a page and its headlines, and the next visitor asking
+# the same thing, reuse the answer instead of asking PostgreSQL again.
+@functools.lru_cache(maxsize=4096)
 def parse_query(query: str) -> str:
     """The tsquery (as text) for a web-style query; empty when nothing is left to search.
 

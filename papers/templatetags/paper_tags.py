@@ -7,28 +7,18 @@ from typing import Any
 
 from django import template
 from django.http import HttpRequest
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from papers import cards
+from papers import cards, search
 from papers.models import Paper
-from papers.search import HIGHLIGHT_START, HIGHLIGHT_STOP
 
 register = template.Library()
 
 
 @register.filter
 def highlight(text: str) -> SafeString:
-    """Escape `text`, then turn the search highlight sentinels into <mark> tags.
-
-    Escaping comes first, so whatever a paper's title or abstract contains is shown as text; only the
-    sentinels, which the search put there, become markup.
-    """
-    escaped = escape(text or "")
-    if escaped.count(HIGHLIGHT_START) != escaped.count(HIGHLIGHT_STOP):
-        # Unbalanced (the text itself held a sentinel): show it plain rather than risk stray tags.
-        return mark_safe(escaped.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_STOP, ""))
-    return mark_safe(escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>"))
+    """`text` escaped, with the search's highlight sentinels as <mark> tags (papers.search.highlight)."""
+    return search.highlight(text)
 
 
 @register.filter

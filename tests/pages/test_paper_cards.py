@@ -131,3 +131,26 @@ def test_the_feed_cards_reason_is_the_one_its_template_renders(alice, reason):
 
     assert " ".join(str(_feed_reason(entry)).split()) == " ".join(template.split())
     assert ("&lt;place&gt;" in template) == (reason == "similar")
+
+
+@pytest.mark.parametrize(
+    ("title_headline", "abstract_headline", "abstract"),
+    [
+        ("Grid \ue000cells\ue001 & <place> cells", "Place \ue000cells\ue001 fire <here>", "Full abstract"),
+        ("", "", "An abstract " * 80),
+        ("Only a \ue000title\ue001 match", "", ""),
+    ],
+)
+def test_a_search_cards_highlights_are_the_ones_its_template_renders(
+    title_headline, abstract_headline, abstract
+):
+    from papers.cards import _card_abstract, _card_title
+
+    paper = PaperFactory(title="Grid cells & <place> cells", abstract=abstract)
+    paper.title_headline, paper.abstract_headline = title_headline, abstract_headline
+
+    title = render_to_string("papers/_paper_card.html#card-title", {"paper": paper})
+    excerpt = render_to_string("papers/_paper_card.html#card-abstract", {"paper": paper})
+
+    assert str(_card_title(paper)) == title
+    assert " ".join(str(_card_abstract(paper)).split()) == " ".join(excerpt.split())
