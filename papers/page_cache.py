@@ -40,6 +40,7 @@ import logging
 import re
 import time
 import uuid
+import zlib
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
@@ -221,7 +222,8 @@ def per_viewer(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return wrapper
 
 
-def _response(request: HttpRequest, body: bytes) -> HttpResponse:
+def _response(request: HttpRequest, stored: bytes) -> HttpResponse:
+    body = zlib.decompress(stored)
     if _CSRF_STAND_IN in body:
         body = body.replace(_CSRF_STAND_IN, get_token(request).encode())
     return HttpResponse(body)
@@ -246,8 +248,9 @@ def _store(request: HttpRequest, key: str, tokens: list[str | None], response: H
         papers = _paper_tokens(shown)
         if shown and _current_numbers(shown) != shown:
             return
-        # Kept as the bytes sent, so a hit neither decodes nor encodes the page.
-        body = _stand_in_csrf_tokens(response.content)
+        # Kept as the bytes sent, so a hit neither decodes nor encodes the page, and compressed: a page
+        # of 30 cards is ~170 KB of HTML, ~20 KB stored (level 1: ~0.5 ms to store, ~0.2 ms to read).
+        body = zlib.compress(_stand_in_csrf_tokens(response.content), 1)
         cache.set(key, {"tokens": tokens, "until": until, "papers": papers, "body": body}, seconds)
     except Exception:
         logger.warning("page cache unavailable; %s not stored", request.path, exc_info=True)
