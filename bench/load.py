@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import requests
@@ -129,29 +130,30 @@ def server_latencies(log: Path, start: int) -> tuple[list[float], int]:
     return times, errors
 
 
-def reader_cookies(count: int) -> list[str]:
-    """Cookie headers of `count` logged-in readers (sessions made directly, as a login would)."""
+def reader_sessions(count: int) -> dict[str, str]:
+    """Session key -> Cookie header of `count` logged-in readers (sessions made directly, as a login
+    would)."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import User
     from django.contrib.sessions.backends.db import SessionStore
     from django.middleware.csrf import _get_new_csrf_string
 
-    cookies = []
+    cookies = {}
     for user in User.objects.filter(username__startswith="reader").order_by("pk")[:count]:
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
-        cookies.append(f"sessionid={session.session_key}; csrftoken={_get_new_csrf_string()}")
+        key = str(session.session_key)
+        cookies[key] = f"sessionid={key}; csrftoken={_get_new_csrf_string()}"
     return cookies
 
 
-def forget_sessions(cookies: list[str]) -> None:
+def forget_sessions(keys: Iterable[str]) -> None:
     from django.contrib.sessions.models import Session
 
-    keys = [cookie.split(";")[0].removeprefix("sessionid=") for cookie in cookies]
-    Session.objects.filter(session_key__in=keys).delete()
+    Session.objects.filter(session_key__in=list(keys)).delete()
 
 
 def run_wrk(
@@ -160,7 +162,7 @@ def run_wrk(
     session: requests.Session | None,
     seconds: int,
     log: Path,
-    cookies: list[str] = (),  # type: ignore[assignment]
+    cookies: Sequence[str] = (),
     **post,
 ) -> dict:
     """`session`'s reader makes every request; without one, each request is from the next of `cookies`."""
@@ -336,7 +338,8 @@ def main() -> None:
     )
     snapshot = ReaderSnapshot("reader00001")
     # reader00001 is the repeat visitor; the first views come from the others.
-    cookies = reader_cookies(FIRST_VIEW_READERS + 1)[1:]
+    sessions = reader_sessions(FIRST_VIEW_READERS + 1)
+    cookies = list(sessions.values())[1:]
     try:
         wait_for_server()
         reader = log_in("reader00001", PASSWORD)
@@ -381,7 +384,7 @@ def main() -> None:
         server.wait(timeout=30)
         log.unlink(missing_ok=True)
         snapshot.restore()
-        forget_sessions(cookies)
+        forget_sessions(sessions)
 
 
 if __name__ == "__main__":

@@ -154,9 +154,8 @@ class _Memo:
 class _Filler:
     """Fills the viewer's slots of the cards of one page."""
 
-    def __init__(self, context: Any, papers: Iterable[Paper]) -> None:
+    def __init__(self, context: Any, papers: Sequence[Paper]) -> None:
         request: HttpRequest = context["request"]
-        papers = list(papers)
         page_cache.shows_papers(request, papers)
         state = context.get("user_state")
         if not isinstance(state, UserPaperState):
