@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, Count, DateField, F, Func, IntegerField, Q, Value, When, Window
+from django.db.models import Case, DateField, F, Func, IntegerField, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -73,10 +73,9 @@ def clean_query(raw: str) -> tuple[str, bool]:
 
 
 def ranked(queryset: PaperQuerySet, query: str) -> PaperQuerySet:
-    """Papers matching `query`, best first, each annotated with `rank` and `match_count`.
+    """Papers matching `query`, best first (at most MAX_RANKED_MATCHES), each annotated with `rank`.
 
-    `match_count` is the number of ranked matches (at most MAX_RANKED_MATCHES), computed by a window
-    function in the same query, so paging needs no separate COUNT.
+    papers.search_results pages through them and shares a query's ranking between readers.
     """
     if connection.vendor == "postgresql":
         return _ranked_on_postgresql(queryset, query)
@@ -87,7 +86,7 @@ def _rank_newest(queryset: PaperQuerySet, newest_matches: PaperQuerySet, rank: A
     return (
         queryset.filter(pk__in=newest_matches.values("pk")[:MAX_RANKED_MATCHES])
         .defer("search_vector")
-        .annotate(rank=rank, match_count=Window(Count("*")))
+        .annotate(rank=rank)
         .order_by("-rank", F("listed_on").desc(nulls_last=True), "-id")
     )
 

@@ -38,6 +38,8 @@ IMPORTED_FIELDS = (
     "doi",
 )
 FILL_IF_EMPTY = ("organization", "categories", "published_on", "url", "doi")
+# What a search matches and orders by (papers.search): a change to any of them reorders stored rankings.
+RANKED_FIELDS = frozenset({"title", "abstract", "authors", "listed_on"})
 ORIGIN_MAX_CHARS = 500
 _T = TypeVar("_T")
 
@@ -134,10 +136,6 @@ def _write_batch(batch: list[PaperRecord], origin: str, report: ImportReport) ->
                 changed_papers[paper.pk] = paper
                 changed_fields |= changes
         insert_papers(new_papers)
-        if new_papers:
-            # New papers join day listings: pages stored before them are stale. (A changed paper is
-            # noticed by the stored page itself: see papers.page_cache.)
-            page_cache.touch_catalogue()
         if changed_papers:
             # bulk_update skips auto_now, so the timestamp is set by hand.
             now = timezone.now()
@@ -146,6 +144,11 @@ def _write_batch(batch: list[PaperRecord], origin: str, report: ImportReport) ->
             Paper.objects.bulk_update(
                 changed_papers.values(), sorted(changed_fields | {"imported_from", "updated_at"})
             )
+        if new_papers or changed_fields & RANKED_FIELDS:
+            # New papers join day listings and search results: pages and rankings stored before them
+            # are stale, as are rankings when a paper's searched text or listing day changed. (Any
+            # other change to a paper is noticed by the stored page itself: see papers.page_cache.)
+            page_cache.touch_catalogue()
 
 
 def merge_record(paper: Paper, record: PaperRecord) -> set[str]:

@@ -8,10 +8,9 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from papers import search as paper_search
-from papers.models import Paper
+from papers.search_results import results_page
 from papers.user_state import UserPaperState
 from papers.views.htmx import HtmxHttpRequest, wants_fragment
-from papers.views.pagination import paginate_counted
 
 EXAMPLE_QUERIES = [
     "spiking neural networks",
@@ -28,12 +27,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     query, truncated = paper_search.clean_query(request.GET.get("q", ""))
     page = None
     if query:
-        page = paginate_counted(
-            request,
-            Paper.objects.visible_to(request.user).search(query),
-            max_count=paper_search.MAX_RANKED_MATCHES,
-        )
-        paper_search.attach_headlines(list(page.object_list), query)
+        page = results_page(request, query)
     user_state = UserPaperState.for_page(request.user, page)
 
     if wants_fragment(request, target="load-more"):

@@ -74,6 +74,15 @@ def test_every_page_renders_without_redis(redis_down, catalogue, alice_client):
         assert alice_client.get(path).status_code == 200, path
 
 
+def test_search_ranks_and_highlights_without_redis(redis_down, catalogue, settings, alice_client):
+    settings.PAGE_CACHE_SECONDS = 60  # the shared rankings are on, and unreachable (papers.search_results)
+    page = alice_client.get("/search/", {"q": "neural"})
+
+    assert page.status_code == 200
+    assert page.content.decode().count('id="paper-card-') == 6
+    assert "<mark>Neural</mark> paper" in page.content.decode()
+
+
 def test_the_feed_still_records_what_it_showed(redis_down, catalogue, alice, alice_client):
     # The cache normally remembers which pages are stored already; without it the page is written anyway.
     assert alice_client.get("/feed/").status_code == 200
