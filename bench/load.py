@@ -35,6 +35,7 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import redis
 import requests
 
 from bench.setup_db import DEFAULT_URL, ROOT, percentiles, setup_django
@@ -62,12 +63,14 @@ local method, body = "%(method)s", "%(body)s"
 local threads = 0
 setup = function(thread)
   thread:set("offset", threads * %(half)d)
+  -- The two threads also start half the paths apart: they never ask for the same page at once.
+  thread:set("path_offset", threads * math.floor(#paths / 2))
   threads = threads + 1
 end
 local counter = 0
 request = function()
   counter = counter + 1
-  local path = paths[(counter %% #paths) + 1]
+  local path = paths[((counter + (path_offset or 0)) %% #paths) + 1]
   local headers = nil
   if #cookies > 0 then
     -- Each thread walks the readers from its own offset, so no two requests share a reader early on.
@@ -154,6 +157,13 @@ def forget_sessions(keys: Iterable[str]) -> None:
     from django.contrib.sessions.models import Session
 
     Session.objects.filter(session_key__in=list(keys)).delete()
+
+
+def ask_first(session: requests.Session, paths: list[str]) -> list[str]:
+    """`paths`, each requested once already: what a repeated query finds stored (papers.search_results)."""
+    for path in paths:
+        session.get(f"{BASE}{path}", timeout=30).raise_for_status()
+    return paths
 
 
 def run_wrk(
@@ -298,6 +308,8 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
+    # The sessions made here must be signed with the server's key, or every "reader" is anonymous there.
+    os.environ["SECRET_KEY"] = SERVER_ENV["SECRET_KEY"]
     setup_django(args.database_url, fresh=False)
     from bench.population import PASSWORD
     from papers.models import Paper
@@ -312,10 +324,16 @@ def main() -> None:
     day_paths = [f"/day/{day.isoformat()}/" for day in sorted(days)[-60:]]
     from bench.catalogue import sample_queries
 
-    search_paths = ["/search/?" + requests.compat.urlencode({"q": q}) for q in sample_queries(200)]
+    repeated = sample_queries(200)
+    # Queries nobody asked before in this run (the catalogue's words and phrases, another seed).
+    new_queries = [q for q in dict.fromkeys(sample_queries(3000, seed=11)) if q not in set(repeated)]
+    search_paths = ["/search/?" + requests.compat.urlencode({"q": q}) for q in repeated]
+    new_search_paths = ["/search/?" + requests.compat.urlencode({"q": q}) for q in new_queries]
     paper_pks = list(Paper.objects.order_by("?").values_list("pk", flat=True)[:500])
 
     env = {**os.environ, **SERVER_ENV, "DATABASE_URL": args.database_url}
+    # Every run starts with nothing stored: no page, card, ranking or highlight from an earlier run.
+    redis.Redis.from_url(SERVER_ENV["CACHE_URL"]).flushdb()
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
     )
@@ -344,6 +362,9 @@ def main() -> None:
         wait_for_server()
         reader = log_in("reader00001", PASSWORD)
         reader.get(f"{BASE}/feed/")
+        for cookie in (cookies[0], cookies[-1]):
+            page = requests.get(f"{BASE}/feed/", headers={"Cookie": cookie}, timeout=30)
+            assert 'action="/accounts/logout/"' in page.text, "a first-view reader is not logged in"
         results = [
             run_wrk("feed, repeat visits", ["/feed/"], reader, args.seconds, log),
             run_wrk("feed, first views", ["/feed/"], None, args.seconds, log, cookies),
@@ -351,7 +372,8 @@ def main() -> None:
             run_wrk("paper page, first views", paper_paths, None, args.seconds, log, cookies),
             run_wrk("daily page, repeat visits", day_paths, reader, args.seconds, log),
             run_wrk("daily page, first views", day_paths, None, args.seconds, log, cookies),
-            run_wrk("search", search_paths, reader, args.seconds, log),
+            run_wrk("search, new queries", new_search_paths, None, args.seconds, log, cookies),
+            run_wrk("search, repeated queries", ask_first(reader, search_paths), reader, args.seconds, log),
             run_wrk(
                 "upvote POST",
                 [f"/papers/{pk}/upvote/" for pk in paper_pks],

@@ -105,9 +105,10 @@ def test_a_cached_card_is_the_card_its_template_renders(alice, upvoted, saved):
     cached = render_to_string("papers/_paper_list.html", context | {"page_obj": [paper]}, request)
 
     def without_tokens(html: str) -> str:
-        return CSRF_TOKEN.sub("", html)
+        # Whitespace between tags may differ: the title and abstract are formatted in Python.
+        return " ".join(CSRF_TOKEN.sub("", html).split())
 
-    assert without_tokens(direct).strip() in without_tokens(cached)
+    assert without_tokens(direct) in without_tokens(cached)
 
 
 @pytest.mark.parametrize("reason", ["similar", "popular"])
