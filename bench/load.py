@@ -16,6 +16,10 @@ asking for the same pages again measures repeat visits. Each page is therefore m
 reader over and over ("repeat visits", what a reader reloading or paging back sees), and with every
 request from a different one of 4,000 readers ("first views": nothing stored for that reader yet, the
 whole page rendered), which is what the catalogue costs when many readers each look once.
+Search likewise: "new queries" are asked once each, by a different reader each time (ranked, highlighted
+and carded from scratch), "repeated queries" are 200 queries asked once before (their ranking and
+highlights are shared between readers, papers/search_results.py). Every run starts with the server's
+cache emptied, and checks that its readers really are logged in.
 """
 
 from __future__ import annotations
