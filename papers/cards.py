@@ -36,7 +36,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from papers import page_cache
+from papers import page_cache, shared_pages
 from papers.models import Paper
 from papers.search import highlight
 from papers.user_state import CardState, ListChoice, UserPaperState
@@ -152,38 +152,64 @@ class _Memo:
         return self.rendered[key]
 
 
-class _Filler:
-    """Fills the viewer's slots of the cards of one page."""
+# The viewer's parts of a card, and the cached entry's variants they are filled from.
+VIEWER_SLOTS = ("upvote-button", "quick-save", "save-menu-summary", "save-menu-choices")
+VIEWER_VARIANTS = ("upvote-button", "upvote-button:on", "quick-save", "quick-save:on")
 
-    def __init__(self, context: Any, papers: Sequence[Paper]) -> None:
-        request: HttpRequest = context["request"]
-        page_cache.shows_papers(request, papers)
-        state = context.get("user_state")
-        if not isinstance(state, UserPaperState):
-            state = UserPaperState.for_papers(request.user, papers)
-        self.state: UserPaperState = state
-        self.csrf_input = format_html(
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-        )
-        self.next_attributes = format_html(
-            'name="next" value="{}"', context.get("next_url") or request.get_full_path()
-        )
+
+class ViewerSlots:
+    """The viewer's parts of cards, from their `UserPaperState` and each card's cached variants."""
+
+    def __init__(self, state: UserPaperState) -> None:
+        self.state = state
         self.summary = _Memo(f"{SAVE_CONTROL}#save-menu-summary")
         self.choices = _Memo(f"{SAVE_CONTROL}#save-menu-choices")
 
-    def fill(self, entry: dict[str, str], paper: Paper, slots: dict[str, str]) -> SafeString:
-        card = self.state.card(paper)
-        slots |= {
-            "upvote-button": entry["upvote-button:on" if card.upvoted else "upvote-button"],
-            "quick-save": entry["quick-save:on" if card.in_default else "quick-save"],
+    def __call__(self, variants: dict[str, str], paper_id: int) -> dict[str, str]:
+        card = self.state.card(paper_id)
+        slots = {
+            "upvote-button": variants["upvote-button:on" if card.upvoted else "upvote-button"],
+            "quick-save": variants["quick-save:on" if card.in_default else "quick-save"],
         }
         if card.authenticated:
             slots["save-menu-summary"] = self.summary(card.saved_count, lambda: {"state": card})
             holds = tuple(choice.holds for choice in card.choices)
             slots["save-menu-choices"] = self.choices(holds, lambda: {"state": card})
+        return slots
+
+
+class _Filler:
+    """Fills the viewer's slots of the cards of one page, or, while a page shared by every reader is
+    rendered (papers.shared_pages), leaves them as slots naming their paper, to be filled per reader."""
+
+    def __init__(self, context: Any, papers: Sequence[Paper]) -> None:
+        request: HttpRequest = context["request"]
+        page_cache.shows_papers(request, papers)
+        self.shared = shared_pages.rendering(request)
+        state = context.get("user_state")
+        if not isinstance(state, UserPaperState):
+            state = UserPaperState.for_papers(request.user, papers)
+        self.state: UserPaperState = state
+        self.viewer_slots = ViewerSlots(state)
+        # A shared copy's token is a stand-in, replaced per response (papers.page_cache).
+        token = page_cache.CSRF_STAND_IN.decode() if self.shared is not None else get_token(request)
+        self.csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+        self.next_attributes = format_html(
+            'name="next" value="{}"', context.get("next_url") or request.get_full_path()
+        )
+
+    def fill(self, entry: dict[str, str], paper: Paper, slots: dict[str, str]) -> SafeString:
+        if self.shared is not None:
+            self.shared.cards[paper.pk] = {name: self._finish(entry[name]) for name in VIEWER_VARIANTS}
+            slots |= {name: shared_pages.card_slot(name, paper.pk) for name in VIEWER_SLOTS}
+        else:
+            slots |= self.viewer_slots(entry, paper.pk)
         html = entry["card"]
         for name, value in slots.items():
             html = html.replace(f"<!--{name}-->", value, 1)
+        return self._finish(html)
+
+    def _finish(self, html: str) -> SafeString:
         html = html.replace(_CSRF_INPUT, self.csrf_input).replace(_NEXT_ATTRIBUTES, self.next_attributes)
         # Rendered by our templates with autoescaping; only whole markers were replaced.
         return mark_safe(html)

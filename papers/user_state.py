@@ -89,8 +89,9 @@ class UserPaperState:
         page.object_list = list(page.object_list)
         return cls.for_papers(user, page.object_list)
 
-    def card(self, paper: Paper) -> CardState:
-        holding = self.list_ids_by_paper.get(paper.pk, frozenset())
+    def card(self, paper: Paper | int) -> CardState:
+        paper_id = paper if isinstance(paper, int) else paper.pk
+        holding = self.list_ids_by_paper.get(paper_id, frozenset())
         choices = [
             ListChoice(key=str(rl.pk), name=rl.name, holds=rl.pk in holding, is_default=rl.is_default)
             for rl in self.lists
@@ -101,9 +102,9 @@ class UserPaperState:
                 0, ListChoice(key="default", name=ReadingList.DEFAULT_NAME, holds=False, is_default=True)
             )
         return CardState(
-            paper_id=paper.pk,
+            paper_id=paper_id,
             authenticated=self.authenticated,
-            upvoted=paper.pk in self.upvoted,
+            upvoted=paper_id in self.upvoted,
             choices=choices,
         )
 

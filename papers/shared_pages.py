@@ -1,0 +1,204 @@
+"""Pages every reader sees alike but for their own parts: rendered once, filled in for each reader.
+
+A day's listing, trending and a paper page show the same papers in the same order to every reader who
+has dismissed nothing. What differs is small: the account links in the header, and on each card and on
+the paper page the reader's upvote and saves. Rendering the whole page per reader costs 20-25 ms of CPU
+(queries, model instances, templates), which caps first views near 60 pages a second on two cores. So
+such a page is rendered once for a *stand-in reader* (an unsaved user without a name, upvotes or lists),
+with the reader's parts left as <!--slots--> naming what goes there, kept in the shared cache, and filled
+in for each reader from one query of their state (papers.user_state) and a few small partials.
+
+Nothing of one reader can reach another: the shared copy is rendered with `request.user` set to the
+stand-in, so whatever a template prints about "the user" is the stand-in's; a part that was not made a
+slot would show the stand-in's empty state on every copy (a visible bug, never a leak). CSRF tokens are
+replaced per response, as for stored pages.
+
+A copy is served only while it is true, by the same tokens as a reader's stored page (papers.page_cache):
+the catalogue's, and one per paper shown (its upvote count). Readers who dismissed papers see listings
+without them, so their pages are rendered for them (and then stored for them as before). Only GETs of
+whole pages by logged-in readers come here; anything else renders as usual, as does everything while
+the cache is unreachable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+from papers import page_cache
+from papers.models import Dismissal, Paper
+from papers.user_state import UserPaperState
+
+logger = logging.getLogger(__name__)
+
+# Card slots name their paper (`upvote-button:42`); blocks name themselves (`viewer-block:account`).
+_SLOT = re.compile(
+    rb"<!--(viewer-block|upvote-button|quick-save|save-menu-summary|save-menu-choices):([\w-]+)-->"
+)
+# The blocks of a page that are about the reader, and the partial each one is.
+BLOCKS = {"account": "base.html#site-account", "paper-actions": "papers/_paper_actions.html"}
+
+
+@dataclass
+class SharedRender:
+    """What the render of a shared copy collects for filling it in later."""
+
+    # Each card's cached variants of the reader's controls (papers.cards.VIEWER_VARIANTS), by paper.
+    cards: dict[int, dict[str, str]] = field(default_factory=dict)
+    # The paper a block is about (the paper page's own controls).
+    block_papers: dict[str, Paper] = field(default_factory=dict)
+
+
+def rendering(request: HttpRequest) -> SharedRender | None:
+    """What is being collected, while a shared copy is rendered for this request; else None."""
+    return getattr(request, "_shared_render", None)
+
+
+def card_slot(name: str, paper_id: int) -> str:
+    return f"<!--{name}:{paper_id}-->"
+
+
+def block_is_about(request: HttpRequest, block: str, paper: Paper) -> None:
+    """The view's `block` (a slot in a shared copy) shows the reader's controls for `paper`."""
+    shared = rendering(request)
+    if shared is not None:
+        shared.block_papers[block] = paper
+
+
+def template_context(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: `shared_page` is true while a shared copy is rendered (its blocks are slots)."""
+    return {"shared_page": rendering(request) is not None}
+
+
+def _stand_in() -> User:
+    # pk 0 is never a user's: every query about the stand-in's upvotes, lists or dismissals finds none.
+    return User(pk=0, username="")
+
+
+def _key(request: HttpRequest) -> str:
+    return (
+        "page-cache:shared:" + hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
+    )
+
+
+def alike_for_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve logged-in readers without dismissals a shared copy of the page, filled in for them.
+
+    Goes under `page_cache.per_viewer`, which stores the filled page for the reader as usual.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if (
+            not page_cache.enabled()
+            or not request.user.is_authenticated
+            or not page_cache.cacheable_request(request)
+            # A reader who dismissed papers sees listings without them: their page is their own.
+            or Dismissal.objects.filter(user=request.user).exists()
+        ):
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        try:
+            found = cache.get_many([page_cache.CATALOGUE_TOKEN_KEY, key])
+            catalogue, entry = found.get(page_cache.CATALOGUE_TOKEN_KEY), found.get(key)
+            if not (
+                entry is not None
+                and entry["catalogue"] == catalogue
+                and entry["until"] > time.time()
+                and page_cache.paper_tokens(entry["papers"]) == entry["papers"]
+            ):
+                entry = _render(request, view, args, kwargs, key, catalogue)
+        except Exception:
+            logger.warning("page cache unavailable; rendering %s", request.path, exc_info=True)
+            return view(request, *args, **kwargs)
+        if entry is None:
+            return view(request, *args, **kwargs)
+        return _fill(request, entry)
+
+    return wrapper
+
+
+def _render(
+    request: HttpRequest,
+    view: Callable[..., HttpResponse],
+    args: Any,
+    kwargs: Any,
+    key: str,
+    catalogue: str | None,
+) -> dict[str, Any] | None:
+    """Render the shared copy for the stand-in; store it when its numbers held still. None when the
+    view answered with anything but a page (a redirect, a 404): the reader then gets their own render."""
+    shared = SharedRender()
+    reader = request.user
+    shown: dict[int, tuple[Any, ...]] = {}
+    kept = getattr(request, "_page_cache_papers", None)
+    request.user, request._shared_render, request._page_cache_papers = _stand_in(), shared, shown  # type: ignore[attr-defined]
+    try:
+        response = view(request, *args, **kwargs)
+    finally:
+        request.user = reader
+        del request._shared_render  # type: ignore[attr-defined]
+        request._page_cache_papers = kept  # type: ignore[attr-defined]
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return None
+    if response.get("Content-Type", "").split(";")[0] != "text/html":
+        return None
+    # As for a reader's stored page: tokens first, then the numbers, so a vote during the render is
+    # either seen in the numbers (the copy is used once, not stored) or renews a token read here.
+    papers = page_cache.paper_tokens(shown)
+    entry = {
+        "catalogue": catalogue,
+        "until": time.time() + settings.PAGE_CACHE_SECONDS,
+        "papers": papers,
+        "numbers": shown,
+        "cards": shared.cards,
+        "block_papers": shared.block_papers,
+        "body": zlib.compress(page_cache.stand_in_csrf_tokens(response.content), 1),
+    }
+    if not shown or page_cache.current_numbers(shown) == shown:
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    else:
+        entry["papers"] = None  # not known to match: the reader's own stored copy checks for itself
+    return entry
+
+
+def _fill(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
+    from papers.cards import ViewerSlots  # papers.cards imports this module
+
+    block_papers: dict[str, Paper] = entry["block_papers"]
+    state = UserPaperState.for_papers(request.user, [*entry["cards"], *(p.pk for p in block_papers.values())])
+    viewer_slots = ViewerSlots(state)
+    cards: dict[int, dict[str, str]] = {}
+
+    def slot(match: re.Match[bytes]) -> bytes:
+        name, which = match.group(1).decode(), match.group(2).decode()
+        if name == "viewer-block":
+            context = {"paper": block_papers.get(which), "user_state": state}
+            # Its forms' tokens join the page's one fresh token (papers.page_cache).
+            return page_cache.stand_in_csrf_tokens(render_to_string(BLOCKS[which], context, request).encode())
+        paper_id = int(which)
+        if paper_id not in cards:
+            cards[paper_id] = viewer_slots(entry["cards"][paper_id], paper_id)
+        return cards[paper_id][name].encode()
+
+    body = _SLOT.sub(slot, zlib.decompress(entry["body"]))
+    # The reader's own stored copy (papers.page_cache) holds the numbers and tokens this copy was
+    # checked against, so it goes stale with it.
+    if entry["papers"] is not None:
+        page_cache.served_numbers(request, entry["numbers"], entry["papers"])
+    else:
+        page_cache.valid_until(request, 0)  # numbers that moved during the render: never stored
+    return page_cache.response_with_csrf(request, body)

@@ -1,0 +1,155 @@
+"""Shared copies (papers/shared_pages.py): a page one reader rendered is filled in for the next reader,
+and nothing of the first reader ever shows on it."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.test import Client
+
+from papers.importers.records import PaperRecord
+from papers.importers.upsert import import_records
+from papers.models import Paper
+from papers.votes import paper_dismiss, paper_upvote
+from tests.factories import PaperFactory, ReadingListFactory, ReadingListItemFactory, UserFactory
+from tests.pages.html import card_ids, text
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2024, 1, 10)
+DAY_URL = f"/day/{DAY.isoformat()}/"
+_CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_HX_HEADERS_TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def _pages_stored(settings):
+    # On whatever cache the suite runs with (Redis in CI, the database cache on SQLite).
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+def rendered(response, template: str) -> bool:
+    return template in [t.name for t in response.templates]
+
+
+def upvoted(response, paper) -> bool:
+    button = re.search(rf'id="upvote-toggle-{paper.pk}"[^>]*aria-pressed="(\w+)"', text(response))
+    assert button, f"no upvote button for paper {paper.pk}"
+    return button.group(1) == "true"
+
+
+def upvote_count(response, paper) -> int:
+    button = re.search(
+        rf'id="upvote-button-{paper.pk}".*?<span class="upvote__count">(\d+)</span>', text(response), re.S
+    )
+    assert button, f"no upvote button for paper {paper.pk}"
+    return int(button.group(1))
+
+
+def quick_saved(response, paper) -> bool:
+    button = re.search(rf'<button class="chip( chip--on)?" id="save-quick-{paper.pk}"', text(response))
+    assert button, f"no quick save for paper {paper.pk}"
+    return bool(button.group(1))
+
+
+def test_the_next_reader_gets_the_page_filled_in_for_them(alice_client, bob_client):
+    PaperFactory.create_batch(3, listed_on=DAY)
+    alices = alice_client.get(DAY_URL)
+
+    bobs = bob_client.get(DAY_URL)
+
+    assert rendered(alices, "papers/daily.html")
+    assert not rendered(bobs, "papers/daily.html"), "bob's page is alice's copy, filled in"
+    assert card_ids(bobs) == card_ids(alices) and len(card_ids(bobs)) == 3
+    assert ">bob</a>" in text(bobs) and ">alice</a>" not in text(bobs)
+    assert "<!--" + "upvote-button:" not in text(bobs) and "viewer-block" not in text(bobs)
+
+
+def test_nothing_of_the_first_reader_shows_on_the_next_readers_copy(alice, alice_client, bob, bob_client):
+    mine, saved, bobs_pick = PaperFactory.create_batch(3, listed_on=DAY)
+    paper_upvote(user=alice, paper=mine)
+    ReadingListItemFactory(reading_list=ReadingListFactory(owner=alice, is_default=True), paper=saved)
+    ReadingListFactory(owner=alice, name="Alice's secret list")
+    ReadingListFactory(owner=bob, name="Bob's own list")
+    paper_upvote(user=bob, paper=bobs_pick)
+    alices = alice_client.get(DAY_URL)
+
+    bobs = bob_client.get(DAY_URL)
+
+    assert upvoted(alices, mine) and quick_saved(alices, saved)
+    assert "Alice&#x27;s secret list" in text(alices)
+    assert not rendered(bobs, "papers/daily.html")
+    assert not upvoted(bobs, mine) and not quick_saved(bobs, saved)
+    assert upvoted(bobs, bobs_pick) and not upvoted(alices, bobs_pick)
+    assert "secret list" not in text(bobs)
+    assert "Bob&#x27;s own list" in text(bobs)
+    assert upvote_count(bobs, mine) == upvote_count(alices, mine) == 1
+
+
+def test_a_reader_who_dismissed_a_paper_gets_their_own_page_without_it(alice_client, bob, bob_client):
+    hidden, kept = PaperFactory.create_batch(2, listed_on=DAY)
+    alice_client.get(DAY_URL)
+    paper_dismiss(user=bob, paper=hidden)
+
+    bobs = bob_client.get(DAY_URL)
+
+    assert rendered(bobs, "papers/daily.html")
+    assert card_ids(bobs) == [kept.pk]
+    assert set(card_ids(alice_client.get(DAY_URL))) == {hidden.pk, kept.pk}
+
+
+def test_the_paper_page_shows_each_readers_own_controls(alice, alice_client, bob_client):
+    paper = PaperFactory(listed_on=DAY)
+    ReadingListItemFactory(reading_list=ReadingListFactory(owner=alice, is_default=True), paper=paper)
+    paper_upvote(user=alice, paper=paper)
+    alices = alice_client.get(paper.get_absolute_url())
+
+    bobs = bob_client.get(paper.get_absolute_url())
+
+    assert not rendered(bobs, "papers/paper_detail.html")
+    assert upvoted(alices, paper) and quick_saved(alices, paper)
+    assert not upvoted(bobs, paper) and not quick_saved(bobs, paper)
+    assert upvote_count(bobs, paper) == upvote_count(alices, paper) == 1
+    assert ">bob</a>" in text(bobs) and ">alice</a>" not in text(bobs)
+
+
+def test_someone_elses_upvote_shows_in_the_count_on_the_shared_copy(alice_client, bob_client):
+    paper = PaperFactory(listed_on=DAY)
+    alice_client.get(DAY_URL)
+    bob_client.get(DAY_URL)
+
+    paper_upvote(user=UserFactory(), paper=paper)
+
+    assert upvote_count(bob_client.get(DAY_URL), paper) == 1
+    assert upvote_count(Client().get(DAY_URL), paper) == 1
+
+
+def test_a_paper_imported_later_joins_the_shared_copy(alice_client, bob_client):
+    PaperFactory(listed_on=DAY)
+    alice_client.get(DAY_URL)
+    record = PaperRecord(
+        title="A paper imported later", source=Paper.Source.ARXIV_API, arxiv_id="2401.05001", listed_on=DAY
+    )
+    assert import_records([record], origin="test").created == 1
+
+    assert "A paper imported later" in text(bob_client.get(DAY_URL))
+
+
+def test_a_shared_copy_carries_the_readers_own_working_csrf_token(alice_client, bob):
+    paper = PaperFactory(listed_on=DAY)
+    alice_client.get(paper.get_absolute_url())
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(bob)
+
+    page = client.get(paper.get_absolute_url())
+    tokens = set(_CSRF_INPUT.findall(text(page))) | set(_HX_HEADERS_TOKEN.findall(text(page)))
+    response = client.post(
+        f"/papers/{paper.pk}/upvote/", {"action": "upvote", "csrfmiddlewaretoken": tokens.pop()}
+    )
+
+    assert not rendered(page, "papers/paper_detail.html")
+    assert not tokens, "one token everywhere on the page"
+    assert response.status_code == 302
+    assert upvoted(client.get(paper.get_absolute_url()), paper)
