@@ -114,16 +114,17 @@ def alike_for_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         try:
             found = cache.get_many([page_cache.CATALOGUE_TOKEN_KEY, key])
             catalogue, entry = found.get(page_cache.CATALOGUE_TOKEN_KEY), found.get(key)
-            if not (
+            valid = (
                 entry is not None
                 and entry["catalogue"] == catalogue
                 and entry["until"] > time.time()
                 and page_cache.paper_tokens(entry["papers"]) == entry["papers"]
-            ):
-                entry = _render(request, view, args, kwargs, key, catalogue)
+            )
         except Exception:
             logger.warning("page cache unavailable; rendering %s", request.path, exc_info=True)
             return view(request, *args, **kwargs)
+        if not valid:
+            entry = _render(request, view, args, kwargs, key, catalogue)
         if entry is None:
             return view(request, *args, **kwargs)
         return _fill(request, entry)
@@ -156,22 +157,24 @@ def _render(
         return None
     if response.get("Content-Type", "").split(";")[0] != "text/html":
         return None
-    # As for a reader's stored page: tokens first, then the numbers, so a vote during the render is
-    # either seen in the numbers (the copy is used once, not stored) or renews a token read here.
-    papers = page_cache.paper_tokens(shown)
-    entry = {
+    entry: dict[str, Any] = {
         "catalogue": catalogue,
         "until": time.time() + settings.PAGE_CACHE_SECONDS,
-        "papers": papers,
+        "papers": None,  # not known to match the numbers (yet): used for this response only
         "numbers": shown,
         "cards": shared.cards,
         "block_papers": shared.block_papers,
         "body": zlib.compress(page_cache.stand_in_csrf_tokens(response.content), 1),
     }
-    if not shown or page_cache.current_numbers(shown) == shown:
-        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-    else:
-        entry["papers"] = None  # not known to match: the reader's own stored copy checks for itself
+    try:
+        # As for a reader's stored page: tokens first, then the numbers, so a vote during the render
+        # is either seen in the numbers (the copy is used once, not stored) or renews a token read here.
+        papers = page_cache.paper_tokens(shown)
+        if not shown or page_cache.current_numbers(shown) == shown:
+            entry["papers"] = papers
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    except Exception:
+        logger.warning("page cache unavailable; shared copy of %s not stored", request.path, exc_info=True)
     return entry
 
 
