@@ -14,8 +14,9 @@ Requires Debian's `wrk` (apt-get install wrk).
 Pages are stored per reader in the shared cache once rendered (papers/page_cache.py), so one reader
 asking for the same pages again measures repeat visits. Each page is therefore measured twice: by one
 reader over and over ("repeat visits", what a reader reloading or paging back sees), and with every
-request from a different one of 4,000 readers ("first views": nothing stored for that reader yet, the
-whole page rendered), which is what the catalogue costs when many readers each look once.
+request from a different one of 4,000 logged-in readers ("first views": nothing stored for that reader
+yet; paper and daily pages are then a shared copy filled in for them, papers/shared_pages.py, and the
+feed is rendered), which is what the catalogue costs when many readers each look once.
 Search likewise: "new queries" are asked once each, by a different reader each time (ranked, highlighted
 and carded from scratch), "repeated queries" are 200 queries asked once before (their ranking and
 highlights are shared between readers, papers/search_results.py). Every run starts with the server's

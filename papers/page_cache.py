@@ -29,6 +29,9 @@ tokens in a stored page are replaced with a fresh one per response (they are mas
 the key includes the reader's CSRF secret, so a page only ever goes to the browser session whose secret
 its forms carry. With the cache unreachable every page renders as if nothing were stored.
 
+The first view of a listing or paper page by a reader without dismissals is itself cheap: it is a copy
+shared by all such readers, filled in for them (papers.shared_pages), and then stored for them here.
+
 Everything lives in the shared cache (Redis in production): any web process serves what another stored,
 and a write in any process or worker is seen by all of them.
 """
