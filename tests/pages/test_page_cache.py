@@ -4,7 +4,6 @@ would show something that is no longer true."""
 from __future__ import annotations
 
 import datetime
-import re
 import time
 
 import pytest
@@ -19,39 +18,17 @@ from recommender.models import SimilarPaper
 from tests.factories import PaperFactory, ReadingListFactory, UserFactory
 from tests.feed.corpus import model_version, recommend
 from tests.feed.html import feed_card_ids
-from tests.pages.html import card_ids, text
+from tests.pages.html import card_ids, csrf_tokens, text, upvote_count, upvoted
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_stored")]
 
 DAY = datetime.date(2024, 1, 10)
 DAY_URL = f"/day/{DAY.isoformat()}/"
-_CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-_HX_HEADERS_TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def _pages_stored(settings):
-    # On whatever cache the suite runs with (Redis in CI, the database cache on SQLite).
-    settings.PAGE_CACHE_SECONDS = 60
 
 
 def served_from_store(response) -> bool:
     """A stored page is sent as it is: no template is rendered for it."""
     return response.status_code == 200 and not response.templates
-
-
-def upvote_count(response, paper) -> int:
-    button = re.search(
-        rf'id="upvote-button-{paper.pk}".*?<span class="upvote__count">(\d+)</span>', text(response), re.S
-    )
-    assert button, f"no upvote button for paper {paper.pk}"
-    return int(button.group(1))
-
-
-def upvoted(response, paper) -> bool:
-    button = re.search(rf'id="upvote-toggle-{paper.pk}"[^>]*aria-pressed="(\w+)"', text(response))
-    assert button, f"no upvote button for paper {paper.pk}"
-    return button.group(1) == "true"
 
 
 def test_a_second_visit_is_sent_from_the_store_reading_only_the_session_and_user(
@@ -76,7 +53,7 @@ def test_a_stored_page_carries_a_fresh_csrf_token_that_works(alice):
     second = client.get(DAY_URL)
     assert served_from_store(second)
 
-    tokens = set(_CSRF_INPUT.findall(text(second))) | set(_HX_HEADERS_TOKEN.findall(text(second)))
+    tokens = csrf_tokens(second)
     assert len(tokens) == 1, "one fresh token everywhere on the page"
     token = tokens.pop()
     assert token not in text(first), "masked anew for each response"

@@ -15,32 +15,18 @@ from papers.importers.upsert import import_records
 from papers.models import Paper
 from papers.votes import paper_dismiss, paper_upvote
 from tests.factories import PaperFactory
-from tests.pages.html import card_ids, text
+from tests.pages.html import card_ids, text, upvote_count
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_stored")]
 
 # How ranking and highlighting show in the SQL on each engine (SQLite highlights in Python).
 _RANKING = re.compile(r"ts_rank|ts_headline|LIKE", re.IGNORECASE)
-
-
-@pytest.fixture(autouse=True)
-def _results_shared(settings):
-    # On whatever cache the suite runs with (Redis in CI, the database cache on SQLite).
-    settings.PAGE_CACHE_SECONDS = 60
 
 
 def search(client, query: str, **params):
     response = client.get("/search/", {"q": query, **params})
     assert response.status_code == 200
     return response
-
-
-def upvote_count(response, paper) -> int:
-    found = re.search(
-        rf'id="upvote-button-{paper.pk}".*?<span class="upvote__count">(\d+)</span>', text(response), re.S
-    )
-    assert found, f"no upvote button for paper {paper.pk}"
-    return int(found.group(1))
 
 
 def test_another_readers_search_reuses_the_ranking_and_highlights(

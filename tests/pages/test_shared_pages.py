@@ -14,38 +14,16 @@ from papers.importers.upsert import import_records
 from papers.models import Paper
 from papers.votes import paper_dismiss, paper_upvote
 from tests.factories import PaperFactory, ReadingListFactory, ReadingListItemFactory, UserFactory
-from tests.pages.html import card_ids, text
+from tests.pages.html import card_ids, csrf_tokens, text, upvote_count, upvoted
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_stored")]
 
 DAY = datetime.date(2024, 1, 10)
 DAY_URL = f"/day/{DAY.isoformat()}/"
-_CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-_HX_HEADERS_TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def _pages_stored(settings):
-    # On whatever cache the suite runs with (Redis in CI, the database cache on SQLite).
-    settings.PAGE_CACHE_SECONDS = 60
 
 
 def rendered(response, template: str) -> bool:
     return template in [t.name for t in response.templates]
-
-
-def upvoted(response, paper) -> bool:
-    button = re.search(rf'id="upvote-toggle-{paper.pk}"[^>]*aria-pressed="(\w+)"', text(response))
-    assert button, f"no upvote button for paper {paper.pk}"
-    return button.group(1) == "true"
-
-
-def upvote_count(response, paper) -> int:
-    button = re.search(
-        rf'id="upvote-button-{paper.pk}".*?<span class="upvote__count">(\d+)</span>', text(response), re.S
-    )
-    assert button, f"no upvote button for paper {paper.pk}"
-    return int(button.group(1))
 
 
 def quick_saved(response, paper) -> bool:
@@ -144,7 +122,7 @@ def test_a_shared_copy_carries_the_readers_own_working_csrf_token(alice_client, 
     client.force_login(bob)
 
     page = client.get(paper.get_absolute_url())
-    tokens = set(_CSRF_INPUT.findall(text(page))) | set(_HX_HEADERS_TOKEN.findall(text(page)))
+    tokens = csrf_tokens(page)
     response = client.post(
         f"/papers/{paper.pk}/upvote/", {"action": "upvote", "csrfmiddlewaretoken": tokens.pop()}
     )
