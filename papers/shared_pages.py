@@ -16,8 +16,10 @@ replaced per response, as for stored pages.
 A copy is served only while it is true, by the same tokens as a reader's stored page (papers.page_cache):
 the catalogue's, and one per paper shown (its upvote count). Readers who dismissed papers see listings
 without them, so their pages are rendered for them (and then stored for them as before). Only GETs of
-whole pages by logged-in readers come here; anything else renders as usual, as does everything while
-the cache is unreachable.
+whole pages come here; anything else renders as usual, as does everything while the cache is
+unreachable. Visitors who are not logged in get a copy of their own kind (their controls lead to the
+login page), so a new visitor's first view of a page, the commonest request of a launch day, is a
+fill too.
 """
 
 from __future__ import annotations
@@ -88,29 +90,28 @@ def _stand_in() -> User:
     return User(pk=0, username="")
 
 
-def _key(request: HttpRequest) -> str:
-    return (
-        "page-cache:shared:" + hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
-    )
+def _key(request: HttpRequest, reader: bool) -> str:
+    # Readers and visitors who are not logged in see different controls: one copy for each.
+    identity = f"{'reader' if reader else 'visitor'}\n{request.get_full_path()}".encode()
+    return "page-cache:shared:" + hashlib.blake2b(identity, digest_size=16).hexdigest()
 
 
 def alike_for_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve logged-in readers without dismissals a shared copy of the page, filled in for them.
+    """Serve readers without dismissals, and visitors who are not logged in, a shared copy of the page
+    (one for each kind), filled in for them.
 
     Goes under `page_cache.per_viewer`, which stores the filled page for the reader as usual.
     """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if (
-            not page_cache.enabled()
-            or not request.user.is_authenticated
-            or not page_cache.cacheable_request(request)
-            # A reader who dismissed papers sees listings without them: their page is their own.
-            or Dismissal.objects.filter(user=request.user).exists()
-        ):
+        if not page_cache.enabled() or not page_cache.cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = _key(request)
+        # A reader who dismissed papers sees listings without them: their page is their own.
+        if request.user.is_authenticated and Dismissal.objects.filter(user=request.user).exists():
+            return view(request, *args, **kwargs)
+        reader = request.user.is_authenticated
+        key = _key(request, reader)
         try:
             found = cache.get_many([page_cache.CATALOGUE_TOKEN_KEY, key])
             catalogue, entry = found.get(page_cache.CATALOGUE_TOKEN_KEY), found.get(key)
@@ -146,7 +147,9 @@ def _render(
     reader = request.user
     shown: dict[int, tuple[Any, ...]] = {}
     kept = getattr(request, "_page_cache_papers", None)
-    request.user, request._shared_render, request._page_cache_papers = _stand_in(), shared, shown  # type: ignore[attr-defined]
+    # A visitor who is not logged in has nothing of their own to stand in for.
+    stand_in = _stand_in() if reader.is_authenticated else reader
+    request.user, request._shared_render, request._page_cache_papers = stand_in, shared, shown  # type: ignore[attr-defined]
     try:
         response = view(request, *args, **kwargs)
     finally:

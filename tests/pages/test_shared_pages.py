@@ -131,3 +131,18 @@ def test_a_shared_copy_carries_the_readers_own_working_csrf_token(alice_client, 
     assert not tokens, "one token everywhere on the page"
     assert response.status_code == 302
     assert upvoted(client.get(paper.get_absolute_url()), paper)
+
+
+def test_visitors_who_are_not_logged_in_share_a_copy_of_their_own(alice_client):
+    paper = PaperFactory(listed_on=DAY)
+    alices = alice_client.get(DAY_URL)
+    first_visitor = Client().get(DAY_URL)
+
+    second_visitor = Client().get(DAY_URL)
+
+    assert rendered(first_visitor, "papers/daily.html"), "a reader's copy is not a visitor's"
+    assert not rendered(second_visitor, "papers/daily.html")
+    assert card_ids(second_visitor) == [paper.pk]
+    assert f'href="/accounts/login/?next={DAY_URL}"' in text(second_visitor)
+    assert "Log out" not in text(second_visitor) and ">alice</a>" not in text(second_visitor)
+    assert "Log out" in text(alices)
