@@ -316,6 +316,9 @@ def main() -> None:
     # The sessions made here must be signed with the server's key, or every "reader" is anonymous there.
     os.environ["SECRET_KEY"] = SERVER_ENV["SECRET_KEY"]
     setup_django(args.database_url, fresh=False)
+    from bench.population import ensure_profiles
+
+    ensure_profiles()  # benchmark databases made before it was part of bench.population
     from bench.population import PASSWORD
     from papers.models import Paper
 

@@ -1,0 +1,95 @@
+"""What one first view of a page costs, in-process: Django's test client, PostgreSQL, Redis, no HTTP.
+
+    .venv/bin/python -m bench.pages [--database-url URL] [--views 200]
+
+Runs on the bench database (bench.catalogue, bench.population, bench.nightly). Each view is by a
+reader (or a visitor) who has not seen the page yet, so nothing is stored for them (papers.page_cache);
+for the listing and paper pages it is measured twice: rendered per reader (PAGE_CACHE_SECONDS=0), and as
+a shared copy filled in for them (papers.shared_pages; the copies are made by earlier views, as on a
+running site). Prints the mean and p95 milliseconds of a view and its queries. bench.load measures the
+same pages under concurrent load through gunicorn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections.abc import Callable
+
+from bench.setup_db import DEFAULT_URL, percentiles, setup_django
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--views", type=int, default=200)
+    args = parser.parse_args()
+    # As in production: the shared cache is Redis (its own database here, emptied first).
+    os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/9")
+    setup_django(args.database_url, fresh=False)
+    from bench.population import ensure_profiles
+
+    ensure_profiles()  # benchmark databases made before it was part of bench.population
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from papers.models import Paper
+
+    cache.clear()
+    readers = iter(User.objects.filter(username__startswith="reader").order_by("?")[: 8 * args.views + 100])
+    with_ids = Paper.objects.exclude(arxiv_id=None).order_by("?")
+    arxiv_ids = list(with_ids.values_list("arxiv_id", flat=True)[:50])
+    days = sorted({day for day in Paper.objects.values_list("listed_on", flat=True).distinct() if day})[-20:]
+
+    def reader() -> Client:
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(next(readers))
+        return client
+
+    def visitor() -> Client:
+        return Client(HTTP_HOST="127.0.0.1")
+
+    def measure(label: str, who: Callable[[], Client], path: Callable[[int], str], seconds: int) -> None:
+        settings.PAGE_CACHE_SECONDS = seconds
+        for i in range(50):  # warm the process, the card cache and (when on) the shared copies
+            who().get(path(i))
+        clients = [who() for _ in range(args.views)]  # logging in is not part of a view
+        samples, queries = [], 0
+        for i, client in enumerate(clients):
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                response = client.get(path(i))
+                samples.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, f"{path(i)}: HTTP {response.status_code}"
+            queries += len(captured)
+        stats = percentiles(samples)
+        print(
+            f"{label:<44} mean {sum(samples) / len(samples):6.2f} ms  p95 {stats['p95_ms']:6.2f} ms"
+            f"  {queries / len(samples):4.1f} queries",
+            flush=True,
+        )
+
+    def paper(i: int) -> str:
+        return f"/abs/{arxiv_ids[i % len(arxiv_ids)]}/"
+
+    def day(i: int) -> str:
+        return f"/day/{days[i % len(days)].isoformat()}/"
+
+    measure("feed, reader's first view", reader, lambda i: "/feed/", 60)
+    measure("paper page, rendered per reader", reader, paper, 0)
+    measure("paper page, shared copy filled in", reader, paper, 60)
+    measure("daily page, rendered per reader", reader, day, 0)
+    measure("daily page, shared copy filled in", reader, day, 60)
+    measure("daily page, new visitor, rendered", visitor, day, 0)
+    measure("daily page, new visitor, shared copy", visitor, day, 60)
+
+
+if __name__ == "__main__":
+    main()
