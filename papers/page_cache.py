@@ -180,10 +180,15 @@ def valid_until(request: HttpRequest, timestamp: float) -> None:
         request._page_cache_until = min(current, timestamp)  # type: ignore[attr-defined]
 
 
+def cache_key(prefix: str, *parts: object) -> str:
+    """`prefix` and a digest of `parts`: a short key for an identity of any length (a full path)."""
+    identity = "\n".join(map(str, parts)).encode()
+    return prefix + hashlib.blake2b(identity, digest_size=16).hexdigest()
+
+
 def _page_key(request: HttpRequest, viewer: str) -> str:
     secret = request.META.get("CSRF_COOKIE") or ""
-    identity = f"{viewer}\n{secret}\n{request.get_full_path()}"
-    return "page-cache:page:" + hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
+    return cache_key("page-cache:page:", viewer, secret, request.get_full_path())
 
 
 def cacheable_request(request: HttpRequest) -> bool:
@@ -214,12 +219,7 @@ def per_viewer(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
             found = cache.get_many([*token_keys, page_key])
             tokens = [found.get(key) for key in token_keys]
             entry = found.get(page_key)
-            if (
-                entry is not None
-                and entry["tokens"] == tokens
-                and entry["until"] > time.time()
-                and paper_tokens(entry["papers"]) == entry["papers"]
-            ):
+            if entry is not None and is_current(entry, tokens):
                 return _response(request, entry["body"])
         except Exception:
             logger.warning("page cache unavailable; rendering %s", request.path, exc_info=True)
@@ -228,12 +228,52 @@ def per_viewer(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
         request._page_cache_papers = {}  # type: ignore[attr-defined]
         request._page_cache_until = time.time() + settings.PAGE_CACHE_SECONDS  # type: ignore[attr-defined]
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
+        if storable(response):
             # Keyed by the CSRF secret as it is now: a first visit's render has just made one.
             _store(request, _page_key(request, viewer), tokens, response)
         return response
 
     return wrapper
+
+
+def is_current(entry: dict[str, Any], tokens: list[str | None]) -> bool:
+    """Whether a stored page was made under these tokens, is within its time, and shows no paper that
+    changed since."""
+    return (
+        entry["tokens"] == tokens
+        and entry["until"] > time.time()
+        and paper_tokens(entry["papers"]) == entry["papers"]
+    )
+
+
+def storable(response: HttpResponse) -> bool:
+    """A whole HTML page as any viewer gets it (no cookie of its own)."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and response.get("Content-Type", "").split(";")[0] == "text/html"
+    )
+
+
+def checked_paper_tokens(shown: dict[int, tuple[Any, ...]]) -> dict[int, str | None] | None:
+    """The tokens of the papers a page shows, for storing it; None when one of their numbers moved
+    during the render (the page must not be stored).
+
+    The tokens are read first, then the numbers: a vote committed after the render read a count either
+    shows in the numbers or renews a token after this read (the stored page never matches).
+    """
+    papers = paper_tokens(shown)
+    if shown and current_numbers(shown) != shown:
+        return None
+    return papers
+
+
+def stored_body(content: bytes) -> bytes:
+    """A page as kept: the bytes sent, so a hit neither decodes nor encodes it, with its CSRF tokens
+    stood in for, compressed (a page of 30 cards is ~170 KB of HTML, ~20 KB stored; level 1: ~0.5 ms
+    to store, ~0.2 ms to read)."""
+    return zlib.compress(stand_in_csrf_tokens(content), 1)
 
 
 def _response(request: HttpRequest, stored: bytes) -> HttpResponse:
@@ -256,23 +296,17 @@ def stand_in_csrf_tokens(body: bytes) -> bytes:
 def _store(request: HttpRequest, key: str, tokens: list[str | None], response: HttpResponse) -> None:
     until: float = request._page_cache_until  # type: ignore[attr-defined]
     seconds = int(until - time.time())
-    if seconds <= 0 or response.get("Content-Type", "").split(";")[0] != "text/html":
+    if seconds <= 0:
         return
     shown: dict[int, tuple[Any, ...]] = request._page_cache_papers  # type: ignore[attr-defined]
     try:
-        # The papers' tokens first, then their numbers: a vote committed after the render read a count
-        # either shows in the numbers (nothing is stored) or renews a token after this read (the stored
-        # page never matches).
-        checked = getattr(request, "_page_cache_paper_tokens", None)
-        if checked is not None:
-            papers = checked
-        else:
-            papers = paper_tokens(shown)
-            if shown and current_numbers(shown) != shown:
-                return
-        # Kept as the bytes sent, so a hit neither decodes nor encodes the page, and compressed: a page
-        # of 30 cards is ~170 KB of HTML, ~20 KB stored (level 1: ~0.5 ms to store, ~0.2 ms to read).
-        body = zlib.compress(stand_in_csrf_tokens(response.content), 1)
+        # A shared copy's fill already checked its papers' tokens (`served_numbers`).
+        papers = getattr(request, "_page_cache_paper_tokens", None)
+        if papers is None:
+            papers = checked_paper_tokens(shown)
+        if papers is None:
+            return
+        body = stored_body(response.content)
         cache.set(key, {"tokens": tokens, "until": until, "papers": papers, "body": body}, seconds)
     except Exception:
         logger.warning("page cache unavailable; %s not stored", request.path, exc_info=True)

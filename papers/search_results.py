@@ -17,7 +17,6 @@ renewed only then. With the cache unreachable a search ranks and highlights as i
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from django.core.cache import cache
@@ -34,10 +33,6 @@ logger = logging.getLogger(__name__)
 # Tokens make a stale ranking unreachable at once; the expiry only returns the memory of queries nobody
 # repeats.
 RESULTS_SECONDS = 600
-
-
-def _digest(*parts: object) -> str:
-    return hashlib.blake2b("\n".join(map(str, parts)).encode(), digest_size=16).hexdigest()
 
 
 def _cached(key: str) -> object | None:
@@ -57,15 +52,15 @@ def _store(values: dict[str, object]) -> None:
 
 def ranked_ids(query: str) -> list[int]:
     """Every ranked match of `query` for any reader, best first (at most MAX_RANKED_MATCHES)."""
-    if not page_cache.enabled():
-        return list(Paper.objects.search(query).values_list("pk", flat=True))
-    catalogue = _cached(page_cache.CATALOGUE_TOKEN_KEY)
-    key = "search:ranked:" + _digest(query, catalogue)
-    ids = _cached(key)
-    if isinstance(ids, list):
-        return ids
+    key = None
+    if page_cache.enabled():
+        key = page_cache.cache_key("search:ranked:", query, _cached(page_cache.CATALOGUE_TOKEN_KEY))
+        stored = _cached(key)
+        if isinstance(stored, list):
+            return stored
     ids = list(Paper.objects.search(query).values_list("pk", flat=True))
-    _store({key: ids})
+    if key is not None:
+        _store({key: ids})
     return ids
 
 
@@ -74,7 +69,10 @@ def attach_headlines(papers: list[Paper], query: str) -> None:
     if not page_cache.enabled() or not papers:
         paper_search.attach_headlines(papers, query)
         return
-    keys = {paper.pk: "search:headline:" + _digest(query, paper.pk, paper.updated_at) for paper in papers}
+    keys = {
+        paper.pk: page_cache.cache_key("search:headline:", query, paper.pk, paper.updated_at)
+        for paper in papers
+    }
     try:
         found = cache.get_many(list(keys.values()))
     except Exception:

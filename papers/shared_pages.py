@@ -24,7 +24,6 @@ fill too.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import time
@@ -92,8 +91,9 @@ def _stand_in() -> User:
 
 def _key(request: HttpRequest, reader: bool) -> str:
     # Readers and visitors who are not logged in see different controls: one copy for each.
-    identity = f"{'reader' if reader else 'visitor'}\n{request.get_full_path()}".encode()
-    return "page-cache:shared:" + hashlib.blake2b(identity, digest_size=16).hexdigest()
+    return page_cache.cache_key(
+        "page-cache:shared:", "reader" if reader else "visitor", request.get_full_path()
+    )
 
 
 def alike_for_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -114,18 +114,14 @@ def alike_for_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         key = _key(request, reader)
         try:
             found = cache.get_many([page_cache.CATALOGUE_TOKEN_KEY, key])
-            catalogue, entry = found.get(page_cache.CATALOGUE_TOKEN_KEY), found.get(key)
-            valid = (
-                entry is not None
-                and entry["catalogue"] == catalogue
-                and entry["until"] > time.time()
-                and page_cache.paper_tokens(entry["papers"]) == entry["papers"]
-            )
+            tokens = [found.get(page_cache.CATALOGUE_TOKEN_KEY)]
+            entry = found.get(key)
+            valid = entry is not None and page_cache.is_current(entry, tokens)
         except Exception:
             logger.warning("page cache unavailable; rendering %s", request.path, exc_info=True)
             return view(request, *args, **kwargs)
         if not valid:
-            entry = _render(request, view, args, kwargs, key, catalogue)
+            entry = _render(request, view, args, kwargs, key, tokens)
         if entry is None:
             return view(request, *args, **kwargs)
         return _fill(request, entry)
@@ -139,7 +135,7 @@ def _render(
     args: Any,
     kwargs: Any,
     key: str,
-    catalogue: str | None,
+    tokens: list[str | None],
 ) -> dict[str, Any] | None:
     """Render the shared copy for the stand-in; store it when its numbers held still. None when the
     view answered with anything but a page (a redirect, a 404): the reader then gets their own render."""
@@ -156,25 +152,20 @@ def _render(
         request.user = reader
         del request._shared_render  # type: ignore[attr-defined]
         request._page_cache_papers = kept  # type: ignore[attr-defined]
-    if response.status_code != 200 or response.streaming or response.cookies:
-        return None
-    if response.get("Content-Type", "").split(";")[0] != "text/html":
+    if not page_cache.storable(response):
         return None
     entry: dict[str, Any] = {
-        "catalogue": catalogue,
+        "tokens": tokens,
         "until": time.time() + settings.PAGE_CACHE_SECONDS,
         "papers": None,  # not known to match the numbers (yet): used for this response only
         "numbers": shown,
         "cards": shared.cards,
         "block_papers": shared.block_papers,
-        "body": zlib.compress(page_cache.stand_in_csrf_tokens(response.content), 1),
+        "body": page_cache.stored_body(response.content),
     }
     try:
-        # As for a reader's stored page: tokens first, then the numbers, so a vote during the render
-        # is either seen in the numbers (the copy is used once, not stored) or renews a token read here.
-        papers = page_cache.paper_tokens(shown)
-        if not shown or page_cache.current_numbers(shown) == shown:
-            entry["papers"] = papers
+        entry["papers"] = page_cache.checked_paper_tokens(shown)
+        if entry["papers"] is not None:
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
     except Exception:
         logger.warning("page cache unavailable; shared copy of %s not stored", request.path, exc_info=True)
