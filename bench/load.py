@@ -334,7 +334,8 @@ def main() -> None:
 
     repeated = sample_queries(200)
     # Queries nobody asked before in this run (the catalogue's words and phrases, another seed).
-    new_queries = [q for q in dict.fromkeys(sample_queries(3000, seed=11)) if q not in set(repeated)]
+    asked = set(repeated)
+    new_queries = [q for q in dict.fromkeys(sample_queries(3000, seed=11)) if q not in asked]
     search_paths = ["/search/?" + requests.compat.urlencode({"q": q}) for q in repeated]
     new_search_paths = ["/search/?" + requests.compat.urlencode({"q": q}) for q in new_queries]
     paper_pks = list(Paper.objects.order_by("?").values_list("pk", flat=True)[:500])
