@@ -9,7 +9,8 @@ paper, its `updated_at` and upvote total, and a digest of the card templates, so
 vote or a deploy that changes a template starts a new entry, and old ones expire.
 
 A page then costs one cache round trip (`get_many`) and a few string replacements per card:
-- the viewer's upvote and quick save: both states of each are in the entry;
+- the viewer's upvote and quick save: each state is in the entry once a page has needed it (the "on"
+  states are rendered the first time a reader who upvoted or saved the paper sees the card);
 - the list menu's summary and choices: rendered from their partials once per distinct state on the page;
 - the CSRF token and the return address (`next`), per request;
 - search highlights and the feed's reason and "New", rendered from their partials for each card.
@@ -56,6 +57,11 @@ SAVE_CONTROL = "papers/_save_control.html"
 # Every template whose markup ends up in a cached card: a change to any of them changes the keys.
 CARD_TEMPLATES = (PAPER_CARD, FEED_CARD, UPVOTE_BUTTON, SAVE_CONTROL, "papers/_paper_actions.html")
 
+# The viewer's parts of a card, and the cached entry's variants they are filled from.
+VIEWER_SLOTS = ("upvote-button", "quick-save", "save-menu-summary", "save-menu-choices")
+OFF_VARIANTS = ("upvote-button", "quick-save")
+VIEWER_VARIANTS = (*OFF_VARIANTS, "upvote-button:on", "quick-save:on")
+
 _CSRF_STAND_IN = "csrftokenstandin"
 _NEXT_STAND_IN = "<!--next-->"
 _CSRF_INPUT = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', _CSRF_STAND_IN)
@@ -85,30 +91,40 @@ def _key(kind: str, paper: Paper, authenticated: bool) -> str:
     return f"card:{kind}:{_templates_digest()}:{version}:{int(authenticated)}"
 
 
-def _build(template: str, paper: Paper, authenticated: bool) -> dict[str, str]:
-    """The shared entry of one card: the card with its slots, and both states of the viewer's controls."""
-    viewer = UserPaperState(authenticated=authenticated)
-    context: dict[str, Any] = {
+def _stand_in_context(paper: Paper, authenticated: bool) -> dict[str, Any]:
+    return {
         "paper": paper,
         "user": _StandInViewer(authenticated),
-        "user_state": viewer,
+        "user_state": UserPaperState(authenticated=authenticated),
         "csrf_token": _CSRF_STAND_IN,
         "next_url": _NEXT_STAND_IN,
     }
-    saved = CardState(
-        paper_id=paper.pk,
-        authenticated=authenticated,
-        upvoted=False,
-        choices=[ListChoice(key="default", name="", holds=True, is_default=True)],
-    )
-    upvoted = UserPaperState(authenticated=authenticated, upvoted=frozenset([paper.pk]))
-    quick = {**context, "save_url": reverse("papers:paper_save", args=[paper.pk])}
+
+
+def _variant(name: str, paper: Paper, authenticated: bool) -> str:
+    """One state of the viewer's controls on a card of `paper` (one of VIEWER_VARIANTS)."""
+    context = _stand_in_context(paper, authenticated)
+    on = name.endswith(":on")
+    if name.startswith("upvote-button"):
+        if on:
+            context["user_state"] = UserPaperState(authenticated=authenticated, upvoted=frozenset([paper.pk]))
+        return _render(UPVOTE_BUTTON, context)
+    if on:
+        choices = [ListChoice(key="default", name="", holds=True, is_default=True)]
+        state = CardState(paper_id=paper.pk, authenticated=authenticated, upvoted=False, choices=choices)
+    else:
+        state = context["user_state"].card(paper)
+    save_url = reverse("papers:paper_save", args=[paper.pk])
+    return _render(f"{SAVE_CONTROL}#quick-save", {**context, "save_url": save_url, "state": state})
+
+
+def _build(template: str, paper: Paper, authenticated: bool) -> dict[str, str]:
+    """The shared entry of one card: the card with its slots, and the "off" states of the viewer's
+    controls. The "on" states are rendered when a page first needs them (`_CardEntries.variant`): most
+    cards are shown only to readers who have not upvoted or saved the paper."""
     entry = {
-        "card": _render(template, {**context, "card_slots": True}),
-        "upvote-button": _render(UPVOTE_BUTTON, context),
-        "upvote-button:on": _render(UPVOTE_BUTTON, {**context, "user_state": upvoted}),
-        "quick-save": _render(f"{SAVE_CONTROL}#quick-save", {**quick, "state": viewer.card(paper)}),
-        "quick-save:on": _render(f"{SAVE_CONTROL}#quick-save", {**quick, "state": saved}),
+        "card": _render(template, {**_stand_in_context(paper, authenticated), "card_slots": True}),
+        **{name: _variant(name, paper, authenticated) for name in OFF_VARIANTS},
     }
     if template == PAPER_CARD:
         # The partials' markup without their template renders (a third of a card's build).
@@ -117,26 +133,44 @@ def _build(template: str, paper: Paper, authenticated: bool) -> dict[str, str]:
     return entry
 
 
-def _entries(template: str, kind: str, papers: Sequence[Paper], authenticated: bool) -> list[dict[str, str]]:
-    keys = [_key(kind, paper, authenticated) for paper in papers]
-    try:
-        found = shared_cache.get_many(keys)
-    except Exception:
-        # The cache is only a shortcut: with Redis down the page renders every card itself.
-        logger.warning("paper card cache unavailable; rendering cards without it", exc_info=True)
-        found = {}
-    missing = {
-        key: _build(template, paper, authenticated)
-        for key, paper in zip(keys, papers, strict=True)
-        if key not in found
-    }
-    if missing:
+class _CardEntries:
+    """The shared entries of one page's cards (in the order of `papers`): from the cache, or built.
+
+    `variant` renders a variant a page needs that an entry lacks; `store` puts the built and completed
+    entries back for the next page.
+    """
+
+    def __init__(self, template: str, kind: str, papers: Sequence[Paper], authenticated: bool) -> None:
+        self.authenticated = authenticated
+        self.keys = [_key(kind, paper, authenticated) for paper in papers]
         try:
-            shared_cache.set_many(missing, CARD_CACHE_SECONDS)
+            found = shared_cache.get_many(self.keys)
+        except Exception:
+            # The cache is only a shortcut: with Redis down the page renders every card itself.
+            logger.warning("paper card cache unavailable; rendering cards without it", exc_info=True)
+            found = {}
+        self.changed = {
+            key: _build(template, paper, authenticated)
+            for key, paper in zip(self.keys, papers, strict=True)
+            if key not in found
+        }
+        self.entries = [found[key] if key in found else self.changed[key] for key in self.keys]
+
+    def variant(self, index: int, paper: Paper, name: str) -> str:
+        """The variant `name` of the viewer's controls on card `index` (rendered if the entry lacks it)."""
+        entry = self.entries[index]
+        if name not in entry:
+            entry[name] = _variant(name, paper, self.authenticated)
+            self.changed[self.keys[index]] = entry
+        return entry[name]
+
+    def store(self) -> None:
+        if not self.changed:
+            return
+        try:
+            shared_cache.set_many(self.changed, CARD_CACHE_SECONDS)
         except Exception:
             logger.warning("paper card cache unavailable; cards not stored", exc_info=True)
-        found |= missing
-    return [found[key] for key in keys]
 
 
 class _Memo:
@@ -152,11 +186,6 @@ class _Memo:
         return self.rendered[key]
 
 
-# The viewer's parts of a card, and the cached entry's variants they are filled from.
-VIEWER_SLOTS = ("upvote-button", "quick-save", "save-menu-summary", "save-menu-choices")
-VIEWER_VARIANTS = ("upvote-button", "upvote-button:on", "quick-save", "quick-save:on")
-
-
 class ViewerSlots:
     """The viewer's parts of cards, from their `UserPaperState` and each card's cached variants."""
 
@@ -165,11 +194,12 @@ class ViewerSlots:
         self.summary = _Memo(f"{SAVE_CONTROL}#save-menu-summary")
         self.choices = _Memo(f"{SAVE_CONTROL}#save-menu-choices")
 
-    def __call__(self, variants: dict[str, str], paper_id: int) -> dict[str, str]:
+    def __call__(self, variant: Callable[[str], str], paper_id: int) -> dict[str, str]:
+        """The slots of the card of `paper_id`; `variant(name)` is the card's cached variant `name`."""
         card = self.state.card(paper_id)
         slots = {
-            "upvote-button": variants["upvote-button:on" if card.upvoted else "upvote-button"],
-            "quick-save": variants["quick-save:on" if card.in_default else "quick-save"],
+            "upvote-button": variant("upvote-button:on" if card.upvoted else "upvote-button"),
+            "quick-save": variant("quick-save:on" if card.in_default else "quick-save"),
         }
         if card.authenticated:
             slots["save-menu-summary"] = self.summary(card.saved_count, lambda: {"state": card})
@@ -198,13 +228,16 @@ class _Filler:
             'name="next" value="{}"', context.get("next_url") or request.get_full_path()
         )
 
-    def fill(self, entry: dict[str, str], paper: Paper, slots: dict[str, str]) -> SafeString:
+    def fill(self, cards: _CardEntries, index: int, paper: Paper, slots: dict[str, str]) -> SafeString:
+        def variant(name: str) -> str:
+            return cards.variant(index, paper, name)
+
         if self.shared is not None:
-            self.shared.cards[paper.pk] = {name: self._finish(entry[name]) for name in VIEWER_VARIANTS}
+            self.shared.cards[paper.pk] = {name: self._finish(variant(name)) for name in VIEWER_VARIANTS}
             slots |= {name: shared_pages.card_slot(name, paper.pk) for name in VIEWER_SLOTS}
         else:
-            slots |= self.viewer_slots(entry, paper.pk)
-        html = entry["card"]
+            slots |= self.viewer_slots(variant, paper.pk)
+        html = cards.entries[index]["card"]
         for name, value in slots.items():
             html = html.replace(f"<!--{name}-->", value, 1)
         return self._finish(html)
@@ -219,14 +252,15 @@ def paper_cards(context: Any, papers: Iterable[Paper]) -> list[SafeString]:
     """The cards of `papers` (papers/_paper_card.html) for the viewer of `context`'s request."""
     papers = list(papers)
     filler = _Filler(context, papers)
-    entries = _entries(PAPER_CARD, "paper", papers, filler.state.authenticated)
+    entries = _CardEntries(PAPER_CARD, "paper", papers, filler.state.authenticated)
     cards = []
-    for paper, entry in zip(papers, entries, strict=True):
+    for index, (paper, entry) in enumerate(zip(papers, entries.entries, strict=True)):
         slots = {"card-title": entry["card-title"], "card-abstract": entry["card-abstract"]}
         if getattr(paper, "title_headline", None) or getattr(paper, "abstract_headline", None):
             slots["card-title"] = _card_title(paper)
             slots["card-abstract"] = _card_abstract(paper)
-        cards.append(filler.fill(entry, paper, slots))
+        cards.append(filler.fill(entries, index, paper, slots))
+    entries.store()
     return cards
 
 
@@ -271,13 +305,14 @@ def feed_cards(context: Any, entries: Sequence[FeedEntry]) -> list[SafeString]:
     """The cards of a feed page (feed/_feed_card.html) for the viewer of `context`'s request."""
     papers = [entry.paper for entry in entries]
     filler = _Filler(context, papers)
-    cached = _entries(FEED_CARD, "feed", papers, filler.state.authenticated)
+    cached = _CardEntries(FEED_CARD, "feed", papers, filler.state.authenticated)
     new = _Memo(f"{FEED_CARD}#feed-new")
     cards = []
-    for entry, paper, shared in zip(entries, papers, cached, strict=True):
+    for index, (entry, paper) in enumerate(zip(entries, papers, strict=True)):
         slots = {
             "feed-new": new(entry.is_new, lambda entry=entry: {"entry": entry}),  # type: ignore[misc]
             "feed-reason": _feed_reason(entry),
         }
-        cards.append(filler.fill(shared, paper, slots))
+        cards.append(filler.fill(cached, index, paper, slots))
+    cached.store()
     return cards

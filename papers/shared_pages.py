@@ -188,7 +188,7 @@ def _fill(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
             return page_cache.stand_in_csrf_tokens(render_to_string(BLOCKS[which], context, request).encode())
         paper_id = int(which)
         if paper_id not in cards:
-            cards[paper_id] = viewer_slots(entry["cards"][paper_id], paper_id)
+            cards[paper_id] = viewer_slots(entry["cards"][paper_id].__getitem__, paper_id)
         return cards[paper_id][name].encode()
 
     body = _SLOT.sub(slot, zlib.decompress(entry["body"]))

@@ -40,6 +40,24 @@ def test_cards_show_each_viewer_their_own_upvotes_and_lists(alice_client, alice,
     assert "Bob reading" in bobs and "Bob reading" not in alices
 
 
+def test_a_card_cached_by_a_viewer_without_state_shows_the_next_viewer_their_upvote_and_save(
+    alice_client, alice, bob_client
+):
+    # The card's entry is made for bob, who has neither; alice's states are added to it when she looks.
+    paper = PaperFactory(listed_on=DAY)
+    Upvote.objects.create(user=alice, paper=paper)
+    ReadingListItemFactory(reading_list=ReadingListFactory(owner=alice, is_default=True), paper=paper)
+    bob_client.get("/")
+
+    alices = alice_client.get("/").content.decode()
+    bobs = bob_client.get("/").content.decode()
+
+    assert "upvote--on" in upvote_form(alices, paper)
+    assert f'id="save-quick-{paper.pk}" type="submit" name="remove"' in alices
+    assert "upvote--on" not in upvote_form(bobs, paper)
+    assert f'id="save-quick-{paper.pk}" type="submit" name="add"' in bobs
+
+
 def test_a_card_carries_the_requests_csrf_token_and_return_address(alice_client):
     PaperFactory.create_batch(3, listed_on=DAY)
 
