@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -31,14 +32,15 @@ from typing import TYPE_CHECKING, Any
 from django.core.cache import cache as shared_cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
+from django.template import Context
 from django.template.loader import get_template
-from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from papers import page_cache, shared_pages
 from papers.models import Paper
+from papers.paper_urls import paper_url
 from papers.search import highlight
 from papers.user_state import CardState, ListChoice, UserPaperState
 
@@ -47,6 +49,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# A card shows the start of the abstract; CSS clips it to three lines, this only keeps the page small.
+ABSTRACT_CHARS = 600
 # A week: entries of papers nobody looks at go; the key changes whenever a card would.
 CARD_CACHE_SECONDS = 7 * 24 * 3600
 
@@ -82,7 +86,9 @@ def _templates_digest() -> str:
 
 
 def _render(template: str, context: dict[str, Any]) -> str:
-    return get_template(template).render(context)
+    # Without localization: a card's numbers are ids and counts, which render the same either way, and
+    # localizing each of them (a card has about twenty) looks the language up every time.
+    return get_template(template).template.render(Context(context, use_l10n=False))  # type: ignore[attr-defined]
 
 
 def _key(kind: str, paper: Paper, authenticated: bool) -> str:
@@ -114,7 +120,7 @@ def _variant(name: str, paper: Paper, authenticated: bool) -> str:
         state = CardState(paper_id=paper.pk, authenticated=authenticated, upvoted=False, choices=choices)
     else:
         state = context["user_state"].card(paper)
-    save_url = reverse("papers:paper_save", args=[paper.pk])
+    save_url = paper_url("papers:paper_save", paper.pk)
     return _render(f"{SAVE_CONTROL}#quick-save", {**context, "save_url": save_url, "state": state})
 
 
@@ -264,6 +270,21 @@ def paper_cards(context: Any, papers: Iterable[Paper]) -> list[SafeString]:
     return cards
 
 
+def clipped(text: str, length: int) -> str:
+    """Django's truncatechars: `text` cut to `length` characters, "…" included, without Truncator's walk
+    through the text in Python (a fifth of a card's build for a 600-character abstract).
+
+    Combining marks count as nothing to Truncator; a text whose first `length` + 1 characters hold
+    one goes to Truncator itself (the tests hold the two equal on any text).
+    """
+    text = unicodedata.normalize("NFC", text)
+    if len(text) <= length:
+        return text
+    if length < 2 or any(map(unicodedata.combining, text[: length + 1])):
+        return Truncator(text).chars(length)
+    return f"{text[: length - 1]}…"
+
+
 def _card_title(paper: Paper) -> SafeString:
     """The `card-title` partial of papers/_paper_card.html (highlighted for a search result), without
     a template render per card (the test suite checks that the two agree)."""
@@ -279,7 +300,7 @@ def _card_abstract(paper: Paper) -> SafeString:
             '<p class="paper-card__abstract paper-card__abstract--excerpt">{}</p>', highlight(headline)
         )
     if paper.abstract:
-        return format_html('<p class="paper-card__abstract">{}</p>', Truncator(paper.abstract).chars(600))
+        return format_html('<p class="paper-card__abstract">{}</p>', clipped(paper.abstract, ABSTRACT_CHARS))
     return mark_safe("")
 
 

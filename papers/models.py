@@ -10,9 +10,9 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Cast, Lower, Power
-from django.urls import reverse
 
 from papers import search
+from papers.paper_urls import paper_url
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 ARXIV_ID_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})$", re.IGNORECASE)
@@ -177,8 +177,8 @@ class Paper(models.Model):
 
     def get_absolute_url(self) -> str:
         if self.arxiv_id:
-            return reverse("papers:detail_arxiv", args=[self.arxiv_id])
-        return reverse("papers:detail", args=[self.pk])
+            return paper_url("papers:detail_arxiv", self.arxiv_id)
+        return paper_url("papers:detail", self.pk)
 
     @property
     def arxiv_abs_url(self) -> str:

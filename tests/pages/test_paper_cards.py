@@ -8,7 +8,11 @@ import re
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.utils.text import Truncator
+from hypothesis import given
+from hypothesis import strategies as st
 
+from papers.cards import clipped
 from papers.models import Upvote
 from papers.user_state import UserPaperState
 from papers.votes import paper_upvote
@@ -173,3 +177,12 @@ def test_a_search_cards_highlights_are_the_ones_its_template_renders(
 
     assert str(_card_title(paper)) == title
     assert " ".join(str(_card_abstract(paper)).split()) == " ".join(excerpt.split())
+
+
+# Letters, combining accents and the ellipsis itself, so cuts land next to each of them.
+CLIPPABLE = st.text(alphabet=st.sampled_from(["a", " ", "é", "e", "\u0301", "\u0327", "…", "\n", "ß"]))
+
+
+@given(text=CLIPPABLE, length=st.integers(min_value=0, max_value=40))
+def test_a_card_clips_its_abstract_exactly_as_truncatechars_does(text, length):
+    assert clipped(text, length) == Truncator(text).chars(length)
