@@ -8,6 +8,10 @@ for the listing and paper pages it is measured twice: rendered per reader (PAGE_
 a shared copy filled in for them (papers.shared_pages; the copies are made by earlier views, as on a
 running site). Prints the mean and p95 milliseconds of a view and its queries. bench.load measures the
 same pages under concurrent load through gunicorn.
+
+Production settings (bench.load's server environment: DEBUG off, static files from the manifest), and
+one client whose cookies are swapped per view: a new test client loads the middleware on its first
+request (WhiteNoise reads every static file's headers then), which is not part of any view.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import argparse
 import os
 import time
 from collections.abc import Callable
+from http.cookies import SimpleCookie
 
 from bench.setup_db import DEFAULT_URL, percentiles, setup_django
 
@@ -27,9 +32,15 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--views", type=int, default=200)
     args = parser.parse_args()
+    from bench.load import SERVER_ENV
+
+    os.environ.update(SERVER_ENV)
     # As in production: the shared cache is Redis (its own database here, emptied first).
-    os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/9")
+    os.environ["CACHE_URL"] = "redis://127.0.0.1:6379/9"
     setup_django(args.database_url, fresh=False)
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
     from bench.population import ensure_profiles
 
     ensure_profiles()  # benchmark databases made before it was part of bench.population
@@ -48,21 +59,27 @@ def main() -> None:
     arxiv_ids = list(with_ids.values_list("arxiv_id", flat=True)[:50])
     days = sorted({day for day in Paper.objects.values_list("listed_on", flat=True).distinct() if day})[-20:]
 
-    def reader() -> Client:
-        client = Client(HTTP_HOST="127.0.0.1")
+    client = Client(HTTP_HOST="127.0.0.1")
+
+    def reader() -> SimpleCookie:
+        client.cookies = SimpleCookie()  # each reader's own: logging in adds to the client's cookies
         client.force_login(next(readers))
-        return client
+        return client.cookies
 
-    def visitor() -> Client:
-        return Client(HTTP_HOST="127.0.0.1")
+    def visitor() -> SimpleCookie:
+        return SimpleCookie()
 
-    def measure(label: str, who: Callable[[], Client], path: Callable[[int], str], seconds: int) -> None:
+    def measure(
+        label: str, who: Callable[[], SimpleCookie], path: Callable[[int], str], seconds: int
+    ) -> None:
         settings.PAGE_CACHE_SECONDS = seconds
         for i in range(50):  # warm the process, the card cache and (when on) the shared copies
-            who().get(path(i))
-        clients = [who() for _ in range(args.views)]  # logging in is not part of a view
+            client.cookies = who()
+            client.get(path(i))
+        viewers = [who() for _ in range(args.views)]  # logging in is not part of a view
         samples, queries = [], 0
-        for i, client in enumerate(clients):
+        for i, cookies in enumerate(viewers):
+            client.cookies = cookies
             with CaptureQueriesContext(connection) as captured:
                 start = time.perf_counter()
                 response = client.get(path(i))
