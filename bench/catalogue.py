@@ -15,12 +15,19 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import random
 import re
 from functools import partial
 
-from bench.setup_db import ARXIV_75K, DEFAULT_URL, percentiles, setup_django, time_calls, timed
+from bench.setup_db import (
+    ARXIV_75K,
+    DEFAULT_URL,
+    percentiles,
+    setup_django,
+    time_calls,
+    timed,
+    use_server_settings,
+)
 
 HAND_PICKED = [
     "spiking neural networks",
@@ -72,9 +79,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     args = parser.parse_args()
 
-    # As in production, the cards go through Redis: the default database cache would add its own
-    # writes to every search and time those instead.
-    os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/8")
+    # As in production (settings and cache): the default database cache would add its own writes to
+    # every search and time those instead.
+    use_server_settings("redis://127.0.0.1:6379/8")
     setup_django(args.database_url, fresh=not args.keep)
     from django.core.cache import cache
     from django.db import connection

@@ -43,24 +43,10 @@ from pathlib import Path
 import redis
 import requests
 
-from bench.setup_db import DEFAULT_URL, ROOT, percentiles, setup_django
+from bench.setup_db import DEFAULT_URL, ROOT, SERVER_ENV, percentiles, setup_django
 
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
-SERVER_ENV = {
-    "DEBUG": "false",
-    "SECRET_KEY": "benchmark-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "SECURE_SSL_REDIRECT": "false",
-    "SECURE_HSTS_SECONDS": "0",
-    # wrk and requests talk plain HTTP to 127.0.0.1: cookies must not be HTTPS-only here.
-    "SESSION_COOKIE_SECURE": "false",
-    "CSRF_COOKIE_SECURE": "false",
-    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/5",
-    "CACHE_URL": "redis://127.0.0.1:6379/6",
-    "CONN_MAX_AGE": "600",
-    "LOG_LEVEL": "WARNING",
-}
 WRK_SCRIPT = """
 local paths = {%(paths)s}
 local cookies = {%(cookies)s}

@@ -17,12 +17,11 @@ request (WhiteNoise reads every static file's headers then), which is not part o
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from collections.abc import Callable
 from http.cookies import SimpleCookie
 
-from bench.setup_db import DEFAULT_URL, percentiles, setup_django
+from bench.setup_db import DEFAULT_URL, percentiles, setup_django, use_server_settings
 
 
 def main() -> None:
@@ -32,15 +31,9 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--views", type=int, default=200)
     args = parser.parse_args()
-    from bench.load import SERVER_ENV
-
-    os.environ.update(SERVER_ENV)
     # As in production: the shared cache is Redis (its own database here, emptied first).
-    os.environ["CACHE_URL"] = "redis://127.0.0.1:6379/9"
+    use_server_settings("redis://127.0.0.1:6379/9")
     setup_django(args.database_url, fresh=False)
-    from django.core.management import call_command
-
-    call_command("collectstatic", interactive=False, verbosity=0)
     from bench.population import ensure_profiles
 
     ensure_profiles()  # benchmark databases made before it was part of bench.population

@@ -19,6 +19,29 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("PAPERSHELF_SHARED", ROOT.parent / "shared"))
 ARXIV_75K = SHARED / "data" / "arxiv_cs_abstracts_75k.jsonl.gz"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/papershelf_bench"
+# How the benchmarked server runs: production settings (DEBUG off, static files from the manifest), but
+# plain HTTP on 127.0.0.1 and its own Redis databases. bench.load starts gunicorn with it; the in-process
+# benchmarks run under it too (`use_server_settings`).
+SERVER_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "benchmark-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "false",
+    "SECURE_HSTS_SECONDS": "0",
+    # wrk and requests talk plain HTTP to 127.0.0.1: cookies must not be HTTPS-only here.
+    "SESSION_COOKIE_SECURE": "false",
+    "CSRF_COOKIE_SECURE": "false",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/5",
+    "CACHE_URL": "redis://127.0.0.1:6379/6",
+    "CONN_MAX_AGE": "600",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def use_server_settings(cache_url: str) -> None:
+    """Run this process as the server runs (call before `setup_django`), with its cache at `cache_url`."""
+    os.environ.update(SERVER_ENV)
+    os.environ["CACHE_URL"] = cache_url
 
 
 def recreate_database(url: str) -> None:
@@ -44,8 +67,12 @@ def setup_django(url: str, *, fresh: bool) -> None:
     from django.core.management import call_command
 
     django.setup()
+    from django.conf import settings
+
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
+    if not settings.DEBUG:  # production settings serve static files from the manifest
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 @contextmanager
