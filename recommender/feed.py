@@ -188,9 +188,10 @@ def feed_page(
 def record_impressions(user: User, papers: Sequence[Paper]) -> None:
     """Remember what the user was shown (the digest skips it): one INSERT, repeats ignored.
 
-    A refresh shows the same page again, and its INSERT (~1.3 ms on PostgreSQL) would add nothing. So the shared cache remembers which pages are stored, by user and paper ids: that a page's
-    impressions are stored never stops being true (rows are only ever added), so an entry cannot go
-    stale. Without the cache every page is written, as before.
+    A refresh shows the same page again, and its INSERT (~1.3 ms on PostgreSQL) would add nothing. So
+    the shared cache remembers which pages are stored, by user and paper ids: that a page's impressions
+    are stored never stops being true (rows are only ever added), so an entry cannot go stale. Without
+    the cache every page is written, as before.
     """
     if not papers:
         return
