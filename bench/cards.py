@@ -11,17 +11,13 @@ and feeds mostly find theirs cached. Prints p50/p95 milliseconds per card.
 
 from __future__ import annotations
 
-import argparse
 from functools import partial
 
-from bench.setup_db import DEFAULT_URL, percentiles, setup_django, time_calls, use_server_settings
+from bench.setup_db import arguments, percentiles, setup_django, time_calls, use_server_settings
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser = arguments(__doc__)
     parser.add_argument("--papers", type=int, default=300)
     args = parser.parse_args()
     use_server_settings("redis://127.0.0.1:6379/9")

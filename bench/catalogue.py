@@ -12,7 +12,6 @@ their ranking and highlights are shared between readers (papers/search_results.p
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import random
@@ -21,7 +20,7 @@ from functools import partial
 
 from bench.setup_db import (
     ARXIV_75K,
-    DEFAULT_URL,
+    arguments,
     percentiles,
     setup_django,
     time_calls,
@@ -71,10 +70,7 @@ def sample_queries(count: int, seed: int = 7) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser = arguments(__doc__)
     parser.add_argument("--keep", action="store_true", help="reuse the database (skip the fresh import)")
     parser.add_argument("--queries", type=int, default=300)
     args = parser.parse_args()

@@ -25,7 +25,6 @@ cache emptied, and checks that its readers really are logged in.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
@@ -43,7 +42,7 @@ from pathlib import Path
 import redis
 import requests
 
-from bench.setup_db import DEFAULT_URL, ROOT, SERVER_ENV, percentiles, setup_django
+from bench.setup_db import ROOT, SERVER_ENV, arguments, percentiles, setup_django
 
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
@@ -289,10 +288,7 @@ class ReaderSnapshot:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser = arguments(__doc__)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--soak-seconds", type=int, default=300)
     parser.add_argument("--soak-rate", type=float, default=60.0)

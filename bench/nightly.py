@@ -16,7 +16,6 @@ is about) and the whole task (reading the user's signals, explaining, rewriting 
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import resource
@@ -26,14 +25,11 @@ import time
 
 import numpy as np
 
-from bench.setup_db import DEFAULT_URL, ROOT, percentiles, setup_django
+from bench.setup_db import ROOT, arguments, percentiles, setup_django
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser = arguments(__doc__)
     parser.add_argument("--reranks", type=int, default=50)
     args = parser.parse_args()
     setup_django(args.database_url, fresh=False)

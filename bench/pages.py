@@ -16,19 +16,15 @@ request (WhiteNoise reads every static file's headers then), which is not part o
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Callable
 from http.cookies import SimpleCookie
 
-from bench.setup_db import DEFAULT_URL, percentiles, setup_django, use_server_settings
+from bench.setup_db import arguments, percentiles, setup_django, use_server_settings
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser = arguments(__doc__)
     parser.add_argument("--views", type=int, default=200)
     args = parser.parse_args()
     # As in production: the shared cache is Redis (its own database here, emptied first).

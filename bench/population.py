@@ -11,14 +11,13 @@ Every existing user of the benchmark database, and all their data, is replaced.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import time
 from collections import defaultdict
 
 import numpy as np
 
-from bench.setup_db import DEFAULT_URL, setup_django
+from bench.setup_db import arguments, setup_django
 
 PASSWORD = "bench-password"
 
@@ -131,10 +130,7 @@ def ensure_profiles() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser = arguments(__doc__)
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--signals", type=int, default=500_000)
     args = parser.parse_args()

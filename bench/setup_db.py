@@ -6,6 +6,7 @@ elsewhere on 127.0.0.1. The database named in the URL is dropped and created aga
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -42,6 +43,13 @@ def use_server_settings(cache_url: str) -> None:
     """Run this process as the server runs (call before `setup_django`), with its cache at `cache_url`."""
     os.environ.update(SERVER_ENV)
     os.environ["CACHE_URL"] = cache_url
+
+
+def arguments(doc: str | None) -> argparse.ArgumentParser:
+    """A benchmark's command line: its docstring as the help, and --database-url."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    return parser
 
 
 def recreate_database(url: str) -> None:
