@@ -75,6 +75,17 @@ TEMPLATES = [
             ],
         },
     },
+    # The paper cards and their controls only (papers/jinja_env.py says why). Second: every other
+    # template name is the Django engine's, and it remembers the names it does not have.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "papers.jinja_env.environment",
+            "context_processors": ["django.contrib.auth.context_processors.auth"],
+        },
+    },
 ]
 
 DATABASES = {

@@ -32,8 +32,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.cache import cache as shared_cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.template import Context
-from django.template.loader import get_template
+from django.template import engines
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -54,12 +53,23 @@ ABSTRACT_CHARS = 600
 # A week: entries of papers nobody looks at go; the key changes whenever a card would.
 CARD_CACHE_SECONDS = 7 * 24 * 3600
 
+# Jinja2 templates (templates/jinja2/, papers/jinja_env.py).
 PAPER_CARD = "papers/_paper_card.html"
 FEED_CARD = "feed/_feed_card.html"
 UPVOTE_BUTTON = "papers/_upvote_button.html"
-SAVE_CONTROL = "papers/_save_control.html"
+QUICK_SAVE = "papers/_quick_save.html"
+SAVE_MENU_SUMMARY = "papers/_save_menu_summary.html"
+SAVE_MENU_CHOICES = "papers/_save_menu_choices.html"
+FEED_NEW = "feed/_feed_new.html"
 # Every template whose markup ends up in a cached card: a change to any of them changes the keys.
-CARD_TEMPLATES = (PAPER_CARD, FEED_CARD, UPVOTE_BUTTON, SAVE_CONTROL, "papers/_paper_actions.html")
+CARD_TEMPLATES = (
+    PAPER_CARD,
+    FEED_CARD,
+    UPVOTE_BUTTON,
+    QUICK_SAVE,
+    "papers/_save_control.html",
+    "papers/_paper_actions.html",
+)
 
 # The viewer's parts of a card, and the cached entry's variants they are filled from.
 VIEWER_SLOTS = ("upvote-button", "quick-save", "save-menu-summary", "save-menu-choices")
@@ -79,16 +89,19 @@ class _StandInViewer:
     is_authenticated: bool
 
 
+def _environment() -> Any:
+    return engines["jinja2"].env  # type: ignore[attr-defined]
+
+
 @cache
 def _templates_digest() -> str:
-    sources = "".join(get_template(name).template.source for name in CARD_TEMPLATES)  # type: ignore[attr-defined]
+    env = _environment()
+    sources = "".join(env.loader.get_source(env, name)[0] for name in CARD_TEMPLATES)
     return hashlib.sha256(sources.encode()).hexdigest()[:12]
 
 
 def _render(template: str, context: dict[str, Any]) -> str:
-    # Without localization: a card's numbers are ids and counts, which render the same either way, and
-    # localizing each of them (a card has about twenty) looks the language up every time.
-    return get_template(template).template.render(Context(context, use_l10n=False))  # type: ignore[attr-defined]
+    return _environment().get_template(template).render(context)
 
 
 def _key(kind: str, paper: Paper, authenticated: bool) -> str:
@@ -121,7 +134,7 @@ def _variant(name: str, paper: Paper, authenticated: bool) -> str:
     else:
         state = context["user_state"].card(paper)
     save_url = paper_url("papers:paper_save", paper.pk)
-    return _render(f"{SAVE_CONTROL}#quick-save", {**context, "save_url": save_url, "state": state})
+    return _render(QUICK_SAVE, {**context, "save_url": save_url, "state": state})
 
 
 def _build(template: str, paper: Paper, authenticated: bool) -> dict[str, str]:
@@ -134,8 +147,8 @@ def _build(template: str, paper: Paper, authenticated: bool) -> dict[str, str]:
     }
     if template == PAPER_CARD:
         # The partials' markup without their template renders (a third of a card's build).
-        entry["card-title"] = _card_title(paper)
-        entry["card-abstract"] = _card_abstract(paper)
+        entry["card-title"] = card_title(paper)
+        entry["card-abstract"] = card_abstract(paper)
     return entry
 
 
@@ -197,8 +210,8 @@ class ViewerSlots:
 
     def __init__(self, state: UserPaperState) -> None:
         self.state = state
-        self.summary = _Memo(f"{SAVE_CONTROL}#save-menu-summary")
-        self.choices = _Memo(f"{SAVE_CONTROL}#save-menu-choices")
+        self.summary = _Memo(SAVE_MENU_SUMMARY)
+        self.choices = _Memo(SAVE_MENU_CHOICES)
 
     def __call__(self, variant: Callable[[str], str], paper_id: int) -> dict[str, str]:
         """The slots of the card of `paper_id`; `variant(name)` is the card's cached variant `name`."""
@@ -263,8 +276,8 @@ def paper_cards(context: Any, papers: Iterable[Paper]) -> list[SafeString]:
     for index, (paper, entry) in enumerate(zip(papers, entries.entries, strict=True)):
         slots = {"card-title": entry["card-title"], "card-abstract": entry["card-abstract"]}
         if getattr(paper, "title_headline", None) or getattr(paper, "abstract_headline", None):
-            slots["card-title"] = _card_title(paper)
-            slots["card-abstract"] = _card_abstract(paper)
+            slots["card-title"] = card_title(paper)
+            slots["card-abstract"] = card_abstract(paper)
         cards.append(filler.fill(entries, index, paper, slots))
     entries.store()
     return cards
@@ -285,16 +298,15 @@ def clipped(text: str, length: int) -> str:
     return f"{text[: length - 1]}…"
 
 
-def _card_title(paper: Paper) -> SafeString:
-    """The `card-title` partial of papers/_paper_card.html (highlighted for a search result), without
-    a template render per card (the test suite checks that the two agree)."""
+def card_title(paper: Paper) -> SafeString:
+    """A card's title, highlighted for a search result (also a card template's global)."""
     if headline := getattr(paper, "title_headline", ""):
         return highlight(headline)
     return conditional_escape(paper.title)
 
 
-def _card_abstract(paper: Paper) -> SafeString:
-    """The `card-abstract` partial, likewise."""
+def card_abstract(paper: Paper) -> SafeString:
+    """A card's abstract: the search's excerpt with highlights, else its start (also a global)."""
     if headline := getattr(paper, "abstract_headline", ""):
         return format_html(
             '<p class="paper-card__abstract paper-card__abstract--excerpt">{}</p>', highlight(headline)
@@ -304,9 +316,8 @@ def _card_abstract(paper: Paper) -> SafeString:
     return mark_safe("")
 
 
-def _feed_reason(entry: FeedEntry) -> SafeString:
-    """The `feed-reason` partial of feed/_feed_card.html, without a template render per card (the
-    test suite checks that the two agree)."""
+def feed_reason(entry: FeedEntry) -> SafeString:
+    """Why a paper is in the feed, linking the related paper's title (also a card template's global)."""
     before, title, after = entry.reason_parts
     if not title:
         return format_html(
@@ -327,12 +338,12 @@ def feed_cards(context: Any, entries: Sequence[FeedEntry]) -> list[SafeString]:
     papers = [entry.paper for entry in entries]
     filler = _Filler(context, papers)
     cached = _CardEntries(FEED_CARD, "feed", papers, filler.state.authenticated)
-    new = _Memo(f"{FEED_CARD}#feed-new")
+    new = _Memo(FEED_NEW)
     cards = []
     for index, (entry, paper) in enumerate(zip(entries, papers, strict=True)):
         slots = {
             "feed-new": new(entry.is_new, lambda entry=entry: {"entry": entry}),  # type: ignore[misc]
-            "feed-reason": _feed_reason(entry),
+            "feed-reason": feed_reason(entry),
         }
         cards.append(filler.fill(cached, index, paper, slots))
     cached.store()

@@ -7,7 +7,8 @@ from typing import Any
 
 from django import template
 from django.http import HttpRequest
-from django.utils.safestring import SafeString
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
 
 from papers import cards, paper_urls, search
 from papers.models import Paper
@@ -67,6 +68,16 @@ def paper_url(name: str, *args: int | str) -> str:
     """`{% paper_url 'papers:paper_upvote' paper.pk %}`: {% url %} for the URLs every card carries,
     remembered (papers.paper_urls)."""
     return paper_urls.paper_url(name, *args)
+
+
+@register.simple_tag(takes_context=True)
+def paper_actions(context: template.Context) -> SafeString:
+    """`{% paper_actions %}`: the upvote and save controls of `paper` (papers/_paper_actions.html, a
+    Jinja2 template like the cards it is part of, which {% include %} cannot reach)."""
+    actions = get_template("papers/_paper_actions.html")
+    # Autoescaped by Jinja2, as every card is.
+    values = {str(name): value for name, value in context.flatten().items()}
+    return mark_safe(actions.render(values, context.get("request")))
 
 
 @register.simple_tag(takes_context=True)

@@ -122,8 +122,11 @@ def test_the_page_has_a_place_for_actions_and_similar_papers(client):
     response = client.get("/abs/2401.00003/")
 
     assertContains(response, 'class="paper__actions"')
+    # The paper's own controls (papers/_paper_actions.html): its upvote button and save control.
+    paper = response.context["paper"]
+    assertContains(response, f'id="upvote-button-{paper.pk}"', count=1)
+    assertContains(response, f'id="save-control-{paper.pk}"', count=1)
     template_names = [template.name for template in response.templates]
-    assert "papers/_paper_actions.html" in template_names
     assert "papers/_similar_papers.html" in template_names
 
 
