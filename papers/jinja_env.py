@@ -18,7 +18,7 @@ from django.utils import dateformat
 from jinja2 import ChainableUndefined, Environment, pass_context
 from jinja2.runtime import Context
 
-from papers.cards import card_abstract, card_title, clipped, feed_reason
+from papers.cards import ABSTRACT_CHARS, card_abstract, card_title, clipped, feed_reason
 from papers.paper_urls import paper_url
 from papers.templatetags.paper_tags import author_summary
 from papers.user_state import CardState, UserPaperState
@@ -47,6 +47,7 @@ def environment(**options: Any) -> Environment:
     options["undefined"] = ChainableUndefined
     env = Environment(**options)
     env.globals.update(
+        ABSTRACT_CHARS=ABSTRACT_CHARS,
         paper_url=paper_url,
         paper_state=paper_state,
         card_title=card_title,

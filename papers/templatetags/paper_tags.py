@@ -1,4 +1,5 @@
-"""Filters and tags for showing papers: author lines, search highlights, page links."""
+"""Filters and tags for showing papers in Django templates: author lines, page links, and the cards
+(papers/cards.py; their templates are Jinja2, papers/jinja_env.py)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,10 @@ from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
-from papers import cards, paper_urls, search
+from papers import cards
 from papers.models import Paper
 
 register = template.Library()
-
-
-@register.filter
-def highlight(text: str) -> SafeString:
-    """`text` escaped, with the search's highlight sentinels as <mark> tags (papers.search.highlight)."""
-    return search.highlight(text)
 
 
 @register.filter
@@ -32,12 +27,6 @@ def author_summary(paper: Paper, limit: int = 3) -> str:
     if paper.author_count:
         return f"{paper.author_count} author{'s' if paper.author_count != 1 else ''}"
     return ""
-
-
-@register.filter
-def clipped(text: str, length: int) -> str:
-    """`{{ paper.abstract|clipped:600 }}`: truncatechars, faster (papers.cards.clipped)."""
-    return cards.clipped(text, length)
 
 
 @register.filter
@@ -61,13 +50,6 @@ def page_url(context: dict[str, Any], number: int) -> str:
         params["page"] = str(number)
     query = params.urlencode()
     return f"{request.path}?{query}" if query else request.path
-
-
-@register.simple_tag
-def paper_url(name: str, *args: int | str) -> str:
-    """`{% paper_url 'papers:paper_upvote' paper.pk %}`: {% url %} for the URLs every card carries,
-    remembered (papers.paper_urls)."""
-    return paper_urls.paper_url(name, *args)
 
 
 @register.simple_tag(takes_context=True)

@@ -301,7 +301,7 @@ def test_clean_query_removes_control_characters_and_cuts_long_queries():
 
 
 def test_the_highlight_filter_escapes_before_marking():
-    from papers.templatetags.paper_tags import highlight
+    from papers.search import highlight
 
     marked = f"{search.HIGHLIGHT_START}<b>{search.HIGHLIGHT_STOP} & more"
 
