@@ -240,19 +240,36 @@ def test_postgresql_understands_web_search_syntax(client):
 
 
 @on_postgresql
-@pytest.mark.parametrize("common", [True, False])
-def test_both_ways_of_finding_the_newest_matches_agree(monkeypatch, common):
+@pytest.mark.parametrize("plan", ["walk", "window", "window too small", "collect"])
+def test_every_way_of_finding_the_newest_matches_agrees(monkeypatch, plan):
     monkeypatch.setattr(search, "MAX_RANKED_MATCHES", 4)
-    monkeypatch.setattr(search, "_matches_are_common", lambda table, tsquery: common)
+    monkeypatch.setattr(search, "_matches_are_common", lambda matches, papers: plan == "walk")
+    # The window starts at the day of the paper at this offset among the newest: the three newest
+    # papers do not match, so offset 5 (2 January) holds five matches, offset 3 (3 January) three.
+    monkeypatch.setattr(
+        search, "_window", lambda matches, papers: {"window": 5, "window too small": 3}.get(plan)
+    )
+    windows = []
+    in_window = search._newest_in_window
+    monkeypatch.setattr(
+        search, "_newest_in_window", lambda *args: windows.append(in_window(*args)) or windows[-1]
+    )
+    PaperFactory.create_batch(3, title="Hippocampus", listed_on=datetime.date(2024, 1, 9))
+    undated = PaperFactory(title="Cortical column, no day", listed_on=None)
     papers = [
         PaperFactory(title=f"Cortical column {n}", listed_on=datetime.date(2024, 1, 1 + n % 3))
         for n in range(7)
     ]
-    newest_four = sorted(papers, key=lambda p: (p.listed_on, p.pk), reverse=True)[:4]
+    # Newest first as PostgreSQL sorts days descending: papers without a day first, then by day and id.
+    newest_four = [undated, *sorted(papers, key=lambda p: (p.listed_on, p.pk), reverse=True)[:3]]
 
     ids = {paper.pk for paper in Paper.objects.search("cortical")}
 
     assert ids == {paper.pk for paper in newest_four}
+    if plan == "window":
+        assert windows and windows[0] is not None, "the window held enough matches and was used"
+    if plan == "window too small":
+        assert windows == [None], "too few matches in the window: the search looked further"
 
 
 @on_postgresql
