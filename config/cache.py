@@ -5,10 +5,16 @@ callbacks into a fresh dictionary: about 0.2 ms, paid two or three times by ever
 page, its tokens, the session's rate limits). The client holds no connection of its own (each command
 borrows one from the pool, which redis-py makes safe across threads and forks), so one per pool serves
 every call.
+
+`set_many` sends one SET with its expiry per key, in a pipeline without MULTI/EXEC: Django's sends an
+MSET and then an EXPIRE per key inside a transaction, twice the commands, so that no key is left
+without its expiry; a SET with EX is that already, key by key. A new search stores some forty entries
+(its cards and highlights), and Django's way was 6% of its time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
@@ -27,6 +33,16 @@ class _ReusingClient(RedisCacheClient):
         if client is None:
             client = self._clients[id(pool)] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
         return client
+
+    def set_many(self, data: Mapping[Any, Any], timeout: Any) -> None:  # None: no expiry
+        client = self.get_client(None, write=True)
+        if timeout == 0:  # as Django's: an entry that expires at once is no entry
+            client.delete(*data)
+            return
+        pipeline = client.pipeline(transaction=False)
+        for key, value in data.items():
+            pipeline.set(key, self._serializer.dumps(value), ex=timeout)  # type: ignore[attr-defined]
+        pipeline.execute()
 
 
 class RedisCache(DjangoRedisCache):
