@@ -13,7 +13,8 @@ when it really means fetching a compressed tsvector, often picks the wrong one:
   bitmap scan of every match takes ~270 ms);
 - a word or phrase in a few thousand papers: look for matches only among the newest papers, as many as
   should hold twice the matches needed (`_newest_in_window`): the GIN index and the listed_on index
-  together name the rows, and only those are read (10-15 ms where collecting every match took 25-200).
+  together name the rows, and only those are read ("diffusion models": 10-15 ms where collecting every
+  match took 25-200; `bench.search_plans`).
   Exact whenever the window holds enough matches (everything outside it is older); otherwise:
 - a rarer word: take all its matches from the GIN index and sort them by date (about 3-35 ms, where the
   backward walk passes tens of thousands of rows that do not match: 60-130 ms).
