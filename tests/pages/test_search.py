@@ -332,3 +332,23 @@ def test_no_results_page_does_not_list_papers(client):
     response = client.get("/search/", {"q": "zxqv"})
 
     assertNotContains(response, "paper-card-")
+
+
+@pytest.mark.parametrize(
+    ("parsed", "estimated_as"),
+    [
+        ("'zero-shot' <-> 'zero' <-> 'shot'", "'zero-shot'"),
+        (
+            "( 'fine-tun' <-> 'fine' <-> 'tune' ) | ( 'fine-tuning' <-> 'fine' <-> 'tuning' )",
+            "( 'fine-tun' ) | ( 'fine-tuning' )",
+        ),
+        ("'state-of-the-art' <-> 'state' <3> 'art' & 'model'", "'state-of-the-art' & 'model'"),
+        ("'o''brien-smith' <-> 'o''brien' <-> 'smith'", "'o''brien-smith'"),
+        ("'diffus' & 'model'", "'diffus' & 'model'"),
+        ("'work' <-> 'memori'", "'work' <-> 'memori'"),
+    ],
+)
+def test_a_hyphenated_word_is_estimated_without_its_parts(parsed, estimated_as):
+    # The planner multiplies a phrase's words as if independent; a hyphenated word's parts always
+    # come with it, so they are left out of the estimate (papers.search._estimates).
+    assert search._COMPOUND_AND_PARTS.sub(r"\1", parsed) == estimated_as
