@@ -13,15 +13,14 @@ from __future__ import annotations
 
 from functools import partial
 
-from bench.setup_db import arguments, percentiles, setup_django, time_calls, use_server_settings
+from bench.setup_db import arguments, percentiles, setup_as_server, time_calls
 
 
 def main() -> None:
     parser = arguments(__doc__)
     parser.add_argument("--papers", type=int, default=300)
     args = parser.parse_args()
-    use_server_settings("redis://127.0.0.1:6379/9")
-    setup_django(args.database_url, fresh=False)
+    setup_as_server(args.database_url)
     from papers import cards
     from papers.models import Paper
 

@@ -22,10 +22,9 @@ from bench.setup_db import (
     ARXIV_75K,
     arguments,
     percentiles,
-    setup_django,
+    setup_as_server,
     time_calls,
     timed,
-    use_server_settings,
 )
 
 HAND_PICKED = [
@@ -77,8 +76,7 @@ def main() -> None:
 
     # As in production (settings and cache): the default database cache would add its own writes to
     # every search and time those instead.
-    use_server_settings("redis://127.0.0.1:6379/8")
-    setup_django(args.database_url, fresh=not args.keep)
+    setup_as_server(args.database_url, cache_url="redis://127.0.0.1:6379/8", fresh=not args.keep)
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from http.cookies import SimpleCookie
 
-from bench.setup_db import arguments, percentiles, setup_django, use_server_settings
+from bench.setup_db import arguments, percentiles, setup_as_server
 
 
 def main() -> None:
@@ -28,8 +28,7 @@ def main() -> None:
     parser.add_argument("--views", type=int, default=200)
     args = parser.parse_args()
     # As in production: the shared cache is Redis (its own database here, emptied first).
-    use_server_settings("redis://127.0.0.1:6379/9")
-    setup_django(args.database_url, fresh=False)
+    setup_as_server(args.database_url)
     from bench.population import ensure_profiles
 
     ensure_profiles()  # benchmark databases made before it was part of bench.population

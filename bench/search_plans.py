@@ -15,7 +15,7 @@ from __future__ import annotations
 import statistics
 from functools import partial
 
-from bench.setup_db import arguments, percentiles, setup_django, time_calls, use_server_settings
+from bench.setup_db import arguments, percentiles, setup_as_server, time_calls
 
 KNOWN_SLOW = ["Large-Scale", "Fine-Tuning", "diffusion models", '"in-context learning"', "learning", "model"]
 
@@ -25,8 +25,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=16)
     args = parser.parse_args()
-    use_server_settings("redis://127.0.0.1:6379/9")
-    setup_django(args.database_url, fresh=False)
+    setup_as_server(args.database_url)
     from bench.catalogue import sample_queries
     from papers import search
     from papers.models import Paper

@@ -22,7 +22,7 @@ ARXIV_75K = SHARED / "data" / "arxiv_cs_abstracts_75k.jsonl.gz"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/papershelf_bench"
 # How the benchmarked server runs: production settings (DEBUG off, static files from the manifest), but
 # plain HTTP on 127.0.0.1 and its own Redis databases. bench.load starts gunicorn with it; the in-process
-# benchmarks run under it too (`use_server_settings`).
+# benchmarks run under it too (`setup_as_server`).
 SERVER_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "benchmark-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
@@ -39,10 +39,16 @@ SERVER_ENV = {
 }
 
 
-def use_server_settings(cache_url: str) -> None:
-    """Run this process as the server runs (call before `setup_django`), with its cache at `cache_url`."""
+# The in-process benchmarks' shared cache: a Redis database of their own (bench.load's server: SERVER_ENV).
+IN_PROCESS_CACHE_URL = "redis://127.0.0.1:6379/9"
+
+
+def setup_as_server(url: str, *, cache_url: str = IN_PROCESS_CACHE_URL, fresh: bool = False) -> None:
+    """`setup_django` for a benchmark that runs the site in-process as the server runs it (SERVER_ENV),
+    with its cache at `cache_url`."""
     os.environ.update(SERVER_ENV)
     os.environ["CACHE_URL"] = cache_url
+    setup_django(url, fresh=fresh)
 
 
 def arguments(doc: str | None) -> argparse.ArgumentParser:
