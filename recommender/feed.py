@@ -220,7 +220,7 @@ def _insert_impressions(user: User, paper_ids: list[int]) -> None:
     table = connection.ops.quote_name(FeedImpression._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (user_id, paper_id, seen_at) SELECT %s, unnest(%s::integer[]), %s "
+            f"INSERT INTO {table} (user_id, paper_id, seen_at) SELECT %s, unnest(%s::bigint[]), %s "
             "ON CONFLICT DO NOTHING",
             [user.pk, paper_ids, timezone.now()],
         )
