@@ -55,9 +55,10 @@ _WHITESPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 # In a parsed query, a phrase operator (<-> or <N>), and a hyphenated word followed by its parts, as
 # websearch_to_tsquery writes it: 'fine-tun' <-> 'fine' <-> 'tune'. Lexemes quote a quote by doubling it.
-_PHRASE = re.compile(r"<(?:-|\d+)>")
+_PHRASE_OPERATOR = r"<(?:-|\d+)>"
+_PHRASE = re.compile(_PHRASE_OPERATOR)
 _LEXEME = r"'(?:[^']|'')*'"
-_COMPOUND_AND_PARTS = re.compile(rf"('(?:[^']|'')*-(?:[^']|'')*')((?: <(?:-|\d+)> {_LEXEME})+)")
+_COMPOUND_AND_PARTS = re.compile(rf"('(?:[^']|'')*-(?:[^']|'')*')((?: {_PHRASE_OPERATOR} {_LEXEME})+)")
 
 
 def highlight(text: str) -> SafeString:
