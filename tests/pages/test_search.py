@@ -273,6 +273,28 @@ def test_every_way_of_finding_the_newest_matches_agrees(monkeypatch, plan):
 
 
 @on_postgresql
+def test_a_quoted_phrase_after_a_hyphenated_word_is_matched_exactly_in_the_window(monkeypatch):
+    # The window asks the index for "zero-shot" alone (papers.search._window_matches); the phrase must
+    # still hold: "Zero-shot transfer ... learning" has both words, but not one after the other.
+    monkeypatch.setattr(search, "MAX_RANKED_MATCHES", 2)
+    monkeypatch.setattr(search, "_window", lambda matches, papers: 2)  # from the third newest paper's day
+    windows = []
+    in_window = search._newest_in_window
+    monkeypatch.setattr(
+        search, "_newest_in_window", lambda *args: windows.append(in_window(*args)) or windows[-1]
+    )
+    newest = PaperFactory(title="Zero-shot learning of grid codes", listed_on=datetime.date(2024, 1, 10))
+    PaperFactory(title="Zero-shot transfer, then learning", listed_on=datetime.date(2024, 1, 9))
+    third = PaperFactory(title="Zero-shot learning in cortex", listed_on=datetime.date(2024, 1, 8))
+    PaperFactory(title="Zero-shot learning, older", listed_on=datetime.date(2024, 1, 1))
+
+    ids = {paper.pk for paper in Paper.objects.search('"zero-shot learning"')}
+
+    assert ids == {newest.pk, third.pk}
+    assert windows and windows[0] is not None, "the window held both matches and was used"
+
+
+@on_postgresql
 def test_a_query_without_words_asks_the_database_once(django_assert_num_queries):
     from papers.search import parse_query
 
@@ -344,11 +366,18 @@ def test_no_results_page_does_not_list_papers(client):
         ),
         ("'state-of-the-art' <-> 'state' <3> 'art' & 'model'", "'state-of-the-art' & 'model'"),
         ("'o''brien-smith' <-> 'o''brien' <-> 'smith'", "'o''brien-smith'"),
+        (
+            "('chain-of-thought' <-> 'chain' <2> 'thought')"
+            " | ('chain-of-thought' <-> 'chain' <-> 'of' <-> 'thought')",
+            "'chain-of-thought'",
+        ),
+        ("('a-b' <-> 'a' <-> 'b') | ('c') | ('a-b' <-> 'a' <-> 'b')", "('a-b') | ('c') | ('a-b')"),
         ("'diffus' & 'model'", "'diffus' & 'model'"),
+        ("('model') | ('models')", "('model') | ('models')"),
         ("'work' <-> 'memori'", "'work' <-> 'memori'"),
     ],
 )
 def test_a_hyphenated_word_is_estimated_without_its_parts(parsed, estimated_as):
     # The planner multiplies a phrase's words as if independent; a hyphenated word's parts always
     # come with it, so they are left out of the estimate (papers.search._estimates).
-    assert search._COMPOUND_AND_PARTS.sub(r"\1", parsed) == estimated_as
+    assert search.without_compound_parts(parsed) == estimated_as
