@@ -59,7 +59,10 @@ def paper_actions(context: template.Context) -> SafeString:
     actions = get_template("papers/_paper_actions.html")
     # Autoescaped by Jinja2, as every card is.
     values = {str(name): value for name, value in context.flatten().items()}
-    return mark_safe(actions.render(values, context.get("request")))
+    # Without the request: the Jinja2 engine would add a `csrf_token` that masks the secret anew for
+    # each form (32 system random draws apiece, six forms); this page's own token (in `values`, with
+    # the request and the user) serves them all.
+    return mark_safe(actions.render(values))
 
 
 @register.simple_tag(takes_context=True)
