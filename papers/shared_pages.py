@@ -107,9 +107,6 @@ def alike_for_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not page_cache.enabled() or not page_cache.cacheable_request(request):
             return view(request, *args, **kwargs)
-        # A reader who dismissed papers sees listings without them: their page is their own.
-        if request.user.is_authenticated and Dismissal.objects.filter(user=request.user).exists():
-            return view(request, *args, **kwargs)
         reader = request.user.is_authenticated
         key = _key(request, reader)
         try:
@@ -121,10 +118,13 @@ def alike_for_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             logger.warning("page cache unavailable; rendering %s", request.path, exc_info=True)
             return view(request, *args, **kwargs)
         if not valid:
+            # A reader who dismissed papers sees listings without them: their page is their own.
+            if request.user.is_authenticated and Dismissal.objects.filter(user=request.user).exists():
+                return view(request, *args, **kwargs)
             entry = _render(request, view, args, kwargs, key, tokens)
         if entry is None:
             return view(request, *args, **kwargs)
-        return _fill(request, entry)
+        return _fill(request, entry) or view(request, *args, **kwargs)
 
     return wrapper
 
@@ -172,11 +172,16 @@ def _render(
     return entry
 
 
-def _fill(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
+def _fill(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse | None:
+    """The copy filled in for the reader; None for a reader who dismissed papers (their page is their
+    own: the same query that reads their state says so)."""
     from papers.cards import ViewerSlots  # papers.cards imports this module
 
     block_papers: dict[str, Paper] = entry["block_papers"]
-    state = UserPaperState.for_papers(request.user, [*entry["cards"], *(p.pk for p in block_papers.values())])
+    paper_ids = [*entry["cards"], *(p.pk for p in block_papers.values())]
+    state = UserPaperState.for_papers(request.user, paper_ids, dismissals=True)
+    if state.has_dismissals:
+        return None
     viewer_slots = ViewerSlots(state)
     cards: dict[int, dict[str, str]] = {}
     stand_in_token = page_cache.CSRF_STAND_IN.decode()
