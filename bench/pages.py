@@ -42,7 +42,7 @@ def main() -> None:
     from papers.models import Paper
 
     cache.clear()
-    readers = iter(User.objects.filter(username__startswith="reader").order_by("?")[: 8 * args.views + 100])
+    readers = iter(User.objects.filter(username__startswith="reader").order_by("?")[: 8 * (args.views + 50)])
     with_ids = Paper.objects.exclude(arxiv_id=None).order_by("?")
     arxiv_ids = list(with_ids.values_list("arxiv_id", flat=True)[:50])
     days = sorted({day for day in Paper.objects.values_list("listed_on", flat=True).distinct() if day})[-20:]
