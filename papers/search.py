@@ -9,15 +9,16 @@ ranking every match means reading every match's tsvector: ~450 ms. So only the n
 MAX_RANKED_MATCHES matches are ranked, and the page says when that cap applied. Finding the newest
 matches takes one of three plans, and the planner, which prices testing a row against the query as cheap
 when it really means fetching a compressed tsvector, often picks the wrong one:
-- a common word: walk the listed_on index backwards until enough rows match (about 5-40 ms, where a
-  bitmap scan of every match takes ~270 ms);
-- a word or phrase in a few thousand papers: look for matches only among the newest papers, as many as
-  should hold twice the matches needed (`_newest_in_window`): the GIN index and the listed_on index
-  together name the rows, and only those are read ("diffusion models": 10-15 ms where collecting every
-  match took 25-200; `bench.search_plans`).
-  Exact whenever the window holds enough matches (everything outside it is older); otherwise:
-- a rarer word: take all its matches from the GIN index and sort them by date (about 3-35 ms, where the
-  backward walk passes tens of thousands of rows that do not match: 60-130 ms).
+- a very common word (in over a quarter of the catalogue): walk the listed_on index backwards until
+  enough rows match (about 5-10 ms, where a bitmap scan of every match takes ~270 ms);
+- a word or phrase in a few thousand to some 18,000 papers: look for matches only among the newest
+  papers, as many as should hold twice the matches needed (`_newest_in_window`): the GIN index and the
+  listed_on index together name the rows, and only those are read ("diffusion models": 10-15 ms where
+  collecting every match took 25-200, "networks" 8 ms where the walk took 17; `bench.search_plans`).
+  Exact whenever the window holds enough matches (everything outside it is older); otherwise the walk
+  for a common word, and for a rarer one:
+- take all its matches from the GIN index and sort them by date (about 3-35 ms, where the backward
+  walk passes tens of thousands of rows that do not match: 60-130 ms).
 The choice is made from the planner's own estimate of the number of matches (`_estimates`).
 """
 
@@ -46,6 +47,11 @@ MAX_RANKED_MATCHES = 500
 # The window of newest papers searched first holds, by the planner's estimate, this many times the
 # matches needed: the estimate is rough, and a window that holds too few costs a second query.
 WINDOW_MARGIN = 2
+# The window beats walking listed_on until about a quarter of the catalogue matches (medians on 75k
+# papers: "networks", 9k matches, 17 -> 8 ms; "novel", 17k, 13 -> 7; near the limit it depends on the
+# word: "enhancing", 18k, 17 -> 21; "image", 23k, 7.1 against 7.6; "benchmark", 25k, 5.6 against
+# 8.5): past that, the walk finds its matches within a few thousand rows.
+WINDOW_UP_TO_SHARE = 0.25
 
 HIGHLIGHT_START = "\ue000"
 HIGHLIGHT_STOP = "\ue001"
@@ -213,6 +219,12 @@ def _matches_are_common(matches: float, papers: float) -> bool:
     return matches > math.sqrt(2 * MAX_RANKED_MATCHES * papers)
 
 
+def _matches_are_very_common(matches: float, papers: float) -> bool:
+    """Whether so many papers match that the walk beats the window too: reading the index entries of a
+    word in a quarter of the catalogue costs more than walking to its newest matches."""
+    return matches > papers * WINDOW_UP_TO_SHARE
+
+
 def _window(matches: float, papers: float) -> int | None:
     """How many of the newest papers should hold WINDOW_MARGIN times the matches needed; None when
     that is over half the catalogue (then a window saves little)."""
@@ -263,14 +275,16 @@ def _newest_matches(queryset: PaperQuerySet, tsquery: str) -> PaperQuerySet | li
     """The newest MAX_RANKED_MATCHES matches by the cheapest plan (module docstring)."""
     matches = queryset.filter(search_vector=ParsedSearchQuery(tsquery))
     estimated, papers = _estimates(queryset.model._meta.db_table, tsquery)
-    # Reading the index entries of a word in tens of thousands of papers costs more than the walk. Not
-    # for a phrase: its estimate may be far too high (`_estimates`), and walking for a rare phrase
+    # Not for a phrase: its estimate may be far too high (`_estimates`), and walking for a rare phrase
     # would pass the whole catalogue.
-    if _matches_are_common(estimated, papers) and not _PHRASE.search(tsquery):
+    walk = _matches_are_common(estimated, papers) and not _PHRASE.search(tsquery)
+    if walk and _matches_are_very_common(estimated, papers):
         return matches.order_by("-listed_on", "-id")
     rows = _window(estimated, papers)
     if rows is not None and (ids := _newest_in_window(_window_matches(queryset, tsquery), rows)) is not None:
         return ids
+    if walk:
+        return matches.order_by("-listed_on", "-id")
     return matches.order_by(_UNINDEXED_DAY.desc(), "-id")
 
 

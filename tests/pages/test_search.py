@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertNotContains
 
 from papers import search
@@ -240,14 +241,19 @@ def test_postgresql_understands_web_search_syntax(client):
 
 
 @on_postgresql
-@pytest.mark.parametrize("plan", ["walk", "window", "window too small", "collect"])
+@pytest.mark.parametrize(
+    "plan", ["walk", "window", "window too small", "window too small, then walk", "collect"]
+)
 def test_every_way_of_finding_the_newest_matches_agrees(monkeypatch, plan):
     monkeypatch.setattr(search, "MAX_RANKED_MATCHES", 4)
-    monkeypatch.setattr(search, "_matches_are_common", lambda matches, papers: plan == "walk")
+    common = plan.endswith("walk")
+    monkeypatch.setattr(search, "_matches_are_common", lambda matches, papers: common)
+    # A common word walks at once, or when the window held too few.
+    monkeypatch.setattr(search, "_matches_are_very_common", lambda matches, papers: plan == "walk")
     # The window starts at the day of the paper at this offset among the newest: the three newest
     # papers do not match, so offset 5 (2 January) holds five matches, offset 3 (3 January) three.
     monkeypatch.setattr(
-        search, "_window", lambda matches, papers: {"window": 5, "window too small": 3}.get(plan)
+        search, "_window", lambda matches, papers: 5 if plan == "window" else 3 if "small" in plan else None
     )
     windows = []
     in_window = search._newest_in_window
@@ -263,13 +269,21 @@ def test_every_way_of_finding_the_newest_matches_agrees(monkeypatch, plan):
     # Newest first as PostgreSQL sorts days descending: papers without a day first, then by day and id.
     newest_four = [undated, *sorted(papers, key=lambda p: (p.listed_on, p.pk), reverse=True)[:3]]
 
-    ids = {paper.pk for paper in Paper.objects.search("cortical")}
+    with CaptureQueriesContext(connection) as queries:
+        ids = {paper.pk for paper in Paper.objects.search("cortical")}
 
     assert ids == {paper.pk for paper in newest_four}
+    # The ranking query: the window's ids come as an array, collecting every match sorts by
+    # `listed_on + 0`, the walk orders by listed_on itself.
+    ranking = queries.captured_queries[-1]["sql"]
+    walked = "unnest" not in ranking and "+ 0)" not in ranking
+    assert walked == plan.endswith("walk")
     if plan == "window":
         assert windows and windows[0] is not None, "the window held enough matches and was used"
-    if plan == "window too small":
+    if "window too small" in plan:
         assert windows == [None], "too few matches in the window: the search looked further"
+    if plan == "walk":
+        assert windows == [], "a very common word walks at once"
 
 
 @on_postgresql
