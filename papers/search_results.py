@@ -7,7 +7,8 @@ search for the same method), so both are kept in the shared cache:
 - the ranked ids of a query (at most MAX_RANKED_MATCHES, best first), under the query and the catalogue
   token of papers.page_cache, which every import that adds papers or changes what is searched renews,
   as does saving or deleting a paper;
-- a paper's highlights for a query, under the query and the paper's `updated_at` (an edit starts anew).
+- a page's highlights for a query, under the query and its papers' ids and `updated_at` (an edit
+  starts anew).
 A reader's page is then one query for their dismissals among the ranked ids, one for the thirty papers
 by id (so counts are always current), and the cards. The ranking itself is papers.search.
 
@@ -65,26 +66,22 @@ def ranked_ids(query: str) -> list[int]:
 
 
 def attach_headlines(papers: list[Paper], query: str) -> None:
-    """papers.search.attach_headlines, reusing highlights another search of `query` made."""
+    """papers.search.attach_headlines, reusing the highlights of the same page of `query`'s results.
+
+    One entry per page, not per paper: a page's thirty entries cost ~0.5 ms more to store and ~0.15 to
+    read than one. A reader whose dismissals change the page gets a page of their own.
+    """
     if not page_cache.enabled() or not papers:
         paper_search.attach_headlines(papers, query)
         return
-    keys = {
-        paper.pk: page_cache.cache_key("search:headline:", query, paper.pk, paper.updated_at)
-        for paper in papers
-    }
-    try:
-        found = cache.get_many(list(keys.values()))
-    except Exception:
-        logger.warning("cache unavailable; highlighting without it", exc_info=True)
-        found = {}
-    missing = [paper for paper in papers if keys[paper.pk] not in found]
-    paper_search.attach_headlines(missing, query)
-    if missing:
-        _store({keys[p.pk]: (p.title_headline, p.abstract_headline) for p in missing})  # type: ignore[attr-defined]
+    key = page_cache.cache_key("search:headlines:", query, *(f"{p.pk}@{p.updated_at}" for p in papers))
+    found = _cached(key)
+    if not isinstance(found, dict):
+        paper_search.attach_headlines(papers, query)
+        _store({key: {p.pk: (p.title_headline, p.abstract_headline) for p in papers}})  # type: ignore[attr-defined]
+        return
     for paper in papers:
-        if keys[paper.pk] in found:
-            paper.title_headline, paper.abstract_headline = found[keys[paper.pk]]  # type: ignore[attr-defined]
+        paper.title_headline, paper.abstract_headline = found[paper.pk]  # type: ignore[attr-defined]
 
 
 def results_page(request: HttpRequest, query: str) -> Page:
