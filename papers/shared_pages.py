@@ -40,7 +40,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import get_template
 
 from papers import page_cache
-from papers.models import Dismissal, Paper
+from papers.models import Paper
 from papers.user_state import UserPaperState
 
 logger = logging.getLogger(__name__)
@@ -118,12 +118,12 @@ def alike_for_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             logger.warning("page cache unavailable; rendering %s", request.path, exc_info=True)
             return view(request, *args, **kwargs)
         if not valid:
-            # A reader who dismissed papers sees listings without them: their page is their own.
-            if request.user.is_authenticated and Dismissal.objects.filter(user=request.user).exists():
-                return view(request, *args, **kwargs)
+            # The copy is the stand-in's whoever asks, so it is made (and kept for the next reader)
+            # even when the fill then finds that this reader's page is their own.
             entry = _render(request, view, args, kwargs, key, tokens)
         if entry is None:
             return view(request, *args, **kwargs)
+        # A reader who dismissed papers sees listings without them: their page is their own.
         return _fill(request, entry) or view(request, *args, **kwargs)
 
     return wrapper

@@ -71,7 +71,7 @@ def test_nothing_of_the_first_reader_shows_on_the_next_readers_copy(alice, alice
 def test_a_reader_who_dismissed_a_paper_gets_their_own_page_without_it(
     alice_client, bob, bob_client, copy_made_first
 ):
-    # With a shared copy made, the query of Bob's state tells; without one, a check before rendering it.
+    # Whether or not the shared copy exists yet, the query of Bob's state tells that his page is his own.
     hidden, kept = PaperFactory.create_batch(2, listed_on=DAY)
     if copy_made_first:
         alice_client.get(DAY_URL)
