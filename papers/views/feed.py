@@ -26,10 +26,9 @@ from papers.votes import paper_dismiss, paper_undismiss
 from recommender.feed import (
     MAX_EXCLUDED,
     VISIT_GAP,
-    FeedEntry,
     FeedStatus,
+    feed_entry,
     feed_page,
-    feed_rows,
     feed_since,
     feed_status,
     mark_feed_visit,
@@ -143,12 +142,12 @@ def feed_undismiss(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Shown again: {paper.title}")
         return redirect(next_url)
     since = feed_since(Profile.for_user(request.user))
-    row = feed_rows(request.user, since=since).filter(paper=paper).first()
+    entry = feed_entry(request.user, paper, since=since)
     context = {
         # A paper the user saved meanwhile, or one the new model no longer recommends, comes back
         # without a reason.
-        "entry": FeedEntry(recommendation=row, is_new=bool(row.is_new)) if row else None,  # type: ignore[attr-defined]
-        "paper": row.paper if row else paper,
+        "entry": entry,
+        "paper": entry.paper if entry else paper,
         "user_state": UserPaperState.for_papers(request.user, [paper]),
         "next_url": next_url,
     }

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from papers.models import Dismissal, Profile
+from papers.models import Dismissal, Paper, Profile
 from recommender.feed import feed_page
 from recommender.models import FeedImpression
 from tests.factories import PaperFactory
@@ -195,6 +195,29 @@ def test_a_page_that_changed_records_its_new_papers(alice_client, alice):
 
     seen = set(FeedImpression.objects.filter(user=alice).values_list("paper_id", flat=True))
     assert seen == {p.pk for p in papers}
+
+
+def test_feed_entries_hold_what_the_database_holds(alice):
+    """The page's hand-written query loads recommendations and papers as the ORM would: dates, JSON,
+    nulls; the related paper's unread columns load when asked for."""
+    saved = PaperFactory(title="Spiking neural networks", listed_on=days_ago(30))
+    paper = PaperFactory(listed_on=None, categories=["cs.LG", "q-bio.NC"])
+    recommend(alice, [paper], model_version(), reason="similar", reason_paper=saved)
+    alice.recommendations.update(reason_terms=["spiking", "neuromorphic"], score=0.25)
+
+    (entry,) = feed_page(alice, since=days_ago(3)).entries
+
+    def fields(instance, model):
+        return {f.attname: getattr(instance, f.attname) for f in model._meta.concrete_fields}
+
+    stored = alice.recommendations.get()
+    assert fields(entry.recommendation, type(stored)) == fields(stored, type(stored))
+    assert {k: v for k, v in fields(entry.paper, Paper).items() if k != "search_vector"} == {
+        k: v for k, v in fields(Paper.objects.get(pk=paper.pk), Paper).items() if k != "search_vector"
+    }
+    assert not entry.is_new  # a paper without a listing day is never "new"
+    assert entry.reason_paper.title == "Spiking neural networks"
+    assert entry.reason_paper.listed_on == days_ago(30)  # not read by the page query: loaded on demand
 
 
 def test_feed_page_works_without_a_since_day(alice):
