@@ -264,6 +264,8 @@ CONTENT_SECURITY_POLICY = {
 # X-Frame-Options, nosniff, Referrer-Policy and HSTS are set above; these make the rest explicit.
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read with a written-out query (config/sessions.py).
+SESSION_ENGINE = "config.sessions"
 # No script reads the CSRF cookie: htmx sends the token base.html renders into hx-headers.
 CSRF_COOKIE_HTTPONLY = True
 
