@@ -161,7 +161,7 @@ def _render(
         "numbers": shown,
         "cards": shared.cards,
         "block_papers": shared.block_papers,
-        "body": page_cache.stored_body(response.content),
+        "body": page_cache.stored_body(response),
     }
     try:
         entry["papers"] = page_cache.checked_paper_tokens(shown)
