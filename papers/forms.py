@@ -62,9 +62,18 @@ class UpvoteForm(forms.Form):
     action = forms.ChoiceField(choices=[("upvote", "Upvote"), ("unvote", "Remove upvote")])
 
 
+def database_id(value: object) -> int | None:
+    """`value` as a row id: ASCII digits naming a positive 64-bit integer, else None. (`str.isdigit`
+    alone also takes "¹" and "²", which int() refuses.)"""
+    text = str(value)
+    if text.isascii() and text.isdigit() and 0 < int(text) < 2**63:
+        return int(text)
+    return None
+
+
 def _validate_list_key(value: str) -> None:
     # "default" is the Read later list, which may not exist yet; anything else must be an id.
-    if value != "default" and not (value.isdigit() and 0 < int(value) < 2**63):
+    if value != "default" and database_id(value) is None:
         raise forms.ValidationError("Unknown list.")
 
 
@@ -122,9 +131,10 @@ class ItemIdsField(forms.Field):
     def to_python(self, value: Any) -> list[int]:
         ids = []
         for raw in value or []:
-            if not str(raw).isdigit() or not 0 < int(raw) < 2**63:
+            pk = database_id(raw)
+            if pk is None:
                 raise forms.ValidationError("Unknown item.", code="invalid")
-            ids.append(int(raw))
+            ids.append(pk)
         return ids
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from papers import page_cache
+from papers.forms import database_id
 from papers.models import Paper, Profile
 from papers.user_state import UserPaperState
 from papers.views.htmx import HtmxHttpRequest, wants_fragment
@@ -52,8 +53,8 @@ def _ids(values: Iterable[str]) -> set[int]:
     """The paper ids the client says are on its page; anything that is not an id is ignored."""
     ids: set[int] = set()
     for value in values:
-        if value.isdigit():
-            ids.add(int(value))
+        if (pk := database_id(value)) is not None:
+            ids.add(pk)
         if len(ids) >= MAX_EXCLUDED:
             break
     return ids

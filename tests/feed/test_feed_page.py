@@ -122,6 +122,18 @@ def test_load_more_skips_the_cards_already_on_the_page(alice_client, alice):
     assert feed_card_ids(response) == [p.pk for p in papers[21:]]
 
 
+def test_load_more_ignores_what_is_not_a_paper_id(alice_client, alice):
+    papers = PaperFactory.create_batch(22)
+    recommend(alice, papers, model_version())
+    shown = [p.pk for p in papers[:20]] + ["¹", "x", str(2**64), "-1"]
+
+    response = alice_client.get(
+        "/feed/", {"offset": 20, "shown": shown}, headers=HTMX | {"HX-Target": "feed-more"}
+    )
+
+    assert feed_card_ids(response) == [p.pk for p in papers[20:]]
+
+
 def test_the_feed_leaves_out_dismissed_and_saved_papers_before_the_re_rank(alice_client, alice):
     kept, dismissed, saved = PaperFactory(), PaperFactory(), PaperFactory()
     recommend(alice, [dismissed, saved, kept], model_version())

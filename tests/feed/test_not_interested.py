@@ -148,7 +148,9 @@ def test_a_post_without_a_csrf_token_is_refused(alice, feed_of_25):
 
 def test_malformed_shown_ids_are_ignored(alice_client, feed_of_25):
     response = alice_client.post(
-        f"/feed/papers/{feed_of_25[0].pk}/not-interested/", {"shown": ["x", "-3", "1e9"]}, headers=HTMX
+        f"/feed/papers/{feed_of_25[0].pk}/not-interested/",
+        {"shown": ["x", "-3", "1e9", "¹", str(2**64)]},
+        headers=HTMX,
     )
 
     assert feed_card_ids(response) == [feed_of_25[1].pk]
