@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from papers.forms import database_id
 from papers.list_imports import MAX_PASTE_CHARS, MAX_UPLOAD_BYTES, ImportRefused
 from papers.views.redirects import AuthenticatedRequest
 from recommender.onboarding import (
@@ -32,12 +33,10 @@ class PaperIdsField(forms.Field):
     default_error_messages = {"invalid": "Choose papers from the sample."}
 
     def to_python(self, value: Any) -> list[int]:
-        if not value:
-            return []
-        try:
-            return [int(pk) for pk in value]
-        except (TypeError, ValueError):
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        ids = [database_id(pk) for pk in value or []]
+        if None in ids:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return [pk for pk in ids if pk is not None]
 
 
 class OnboardingForm(forms.Form):
