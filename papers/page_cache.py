@@ -51,11 +51,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
+from papers.model_rows import ModelColumns
 from papers.models import Paper, Profile, ReadingList
 from papers.signals import user_signals_changed
 
@@ -73,7 +74,9 @@ _CSRF_TOKENS = (
     re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"'),
     re.compile(rb'"X-CSRFToken": "([A-Za-z0-9]{64})"'),
 )
-_PAPER_FIELDS = ("pk", "upvote_count", "source_upvotes", "updated_at")
+# What a page shows of a paper that anyone's action changes (papers.model_rows: read on every stored
+# render, where the ORM took ~1.3 ms of CPU to build and compile the query for a page's twenty ids).
+_NUMBERS = ModelColumns(Paper, "p", fields={"id", "upvote_count", "source_upvotes", "updated_at"})
 
 
 def enabled() -> bool:
@@ -163,8 +166,18 @@ def _numbers(upvotes: int, source_upvotes: int, updated_at: Any) -> tuple[int, i
 
 
 def current_numbers(paper_ids: Iterable[int]) -> dict[int, tuple[int, int, float | None]]:
-    rows = Paper.objects.filter(pk__in=list(paper_ids)).values_list(*_PAPER_FIELDS)
-    return {pk: _numbers(upvotes, source, updated) for pk, upvotes, source, updated in rows}
+    ids = list(paper_ids)
+    if not ids:
+        return {}
+    load = _NUMBERS.loader(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_NUMBERS.select(connection)} FROM {connection.ops.quote_name(Paper._meta.db_table)} p "
+            f"WHERE p.id IN ({', '.join(['%s'] * len(ids))})",
+            ids,
+        )
+        papers = [load(row) for row in cursor.fetchall()]
+    return {p.pk: _numbers(p.upvote_count, p.source_upvotes, p.updated_at) for p in papers}
 
 
 def served_numbers(

@@ -7,9 +7,11 @@ import datetime
 import time
 
 import pytest
+from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
+from papers import page_cache
 from papers.importers.records import PaperRecord
 from papers.importers.upsert import import_records
 from papers.models import Paper, Profile, ReadingList
@@ -62,6 +64,31 @@ def test_a_stored_page_carries_a_fresh_csrf_token_that_works(alice):
 
     assert response.status_code == 302
     assert paper.upvotes.filter(user=alice).exists()
+
+
+@pytest.mark.parametrize("url", [DAY_URL, "/feed/"])
+def test_a_count_that_moved_while_the_page_rendered_keeps_it_from_being_stored(
+    alice_client, alice, monkeypatch, url
+):
+    """A vote whose token renewal did not reach the cache (it was unreachable a moment) and that landed
+    during the render: the numbers read again before storing differ, so the page is not kept."""
+    paper = PaperFactory(listed_on=DAY, source_upvotes=7)
+    recommend(alice, [paper], model_version())
+    Profile.for_user(alice)  # made by the first feed view otherwise, which renews her pages' token
+    check = page_cache.checked_paper_tokens
+
+    def vote_lands_meanwhile(shown):
+        Paper.objects.filter(pk=paper.pk).update(upvote_count=F("upvote_count") + 1)  # renews no token
+        monkeypatch.setattr(page_cache, "checked_paper_tokens", check)
+        return check(shown)
+
+    monkeypatch.setattr(page_cache, "checked_paper_tokens", vote_lands_meanwhile)
+    first = alice_client.get(url)
+    second = alice_client.get(url)
+
+    assert upvote_count(first, paper) == 7
+    assert not served_from_store(second)
+    assert upvote_count(second, paper) == 8
 
 
 def test_my_upvote_shows_on_the_page_at_once(alice_client):
