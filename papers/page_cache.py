@@ -3,8 +3,8 @@
 The feed, the daily listings and the paper page are read far more often than anything on them changes:
 a reader reloads, goes back, opens the next day, comes back to the feed. Rendering one costs 10 to 15 ms of
 CPU (the listing query, model instances, the page template); sending a stored copy costs two reads of
-the shared cache and no query. So a page is stored per reader and address, and served again while it
-is still true.
+the shared cache and no query beyond the session and user. So a page is stored per reader and address,
+and served again while it is still true.
 
 A stored page remembers the *tokens* it was rendered under, and is served only while they are all the
 same. Whatever changes what a page shows sets a new token (`touch_*`):
