@@ -302,7 +302,9 @@ def _response(request: HttpRequest, stored: bytes) -> HttpResponse:
 
 def response_with_csrf(request: HttpRequest, body: bytes) -> HttpResponse:
     """A page whose CSRF tokens were stood in for (`stand_in_csrf_tokens`), with a fresh one."""
-    response = HttpResponse(body.replace(CSRF_STAND_IN, get_token(request).encode()))
+    # get_token only where a form needs it: it marks the response as one that sets the CSRF cookie.
+    sent = body.replace(CSRF_STAND_IN, get_token(request).encode()) if CSRF_STAND_IN in body else body
+    response = HttpResponse(sent)
     response._stand_in_body = body  # type: ignore[attr-defined]
     return response
 
