@@ -123,29 +123,28 @@ class ItemNoteForm(forms.Form):
         return note
 
 
-class ItemIdsField(forms.Field):
-    """Several ids from checkboxes or hidden inputs (`?item=1&item=2`), as positive integers."""
+class IdsField(forms.Field):
+    """Several ids from checkboxes or hidden inputs (`?item=1&item=2`), as positive integers; any value
+    that is not an id refuses them all (`error_messages["invalid"]` says what to do)."""
 
     widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": "Unknown item."}
 
     def to_python(self, value: Any) -> list[int]:
-        ids = []
-        for raw in value or []:
-            pk = database_id(raw)
-            if pk is None:
-                raise forms.ValidationError("Unknown item.", code="invalid")
-            ids.append(pk)
-        return ids
+        ids = [database_id(raw) for raw in value or []]
+        if None in ids:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return [pk for pk in ids if pk is not None]
 
 
 class RemoveItemsForm(forms.Form):
-    item = ItemIdsField(error_messages={"required": "Tick the papers to remove first."})
+    item = IdsField(error_messages={"required": "Tick the papers to remove first."})
 
 
 class ReorderForm(forms.Form):
     """Either a whole new order (`order`, ids first to last) or one move (`item` up or down)."""
 
-    order = ItemIdsField(required=False)
+    order = IdsField(required=False)
     item = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     direction = forms.ChoiceField(required=False, choices=[("up", "Up"), ("down", "Down")])
 

@@ -7,13 +7,12 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from papers.forms import database_id
+from papers.forms import IdsField
 from papers.list_imports import MAX_PASTE_CHARS, MAX_UPLOAD_BYTES, ImportRefused
 from papers.views.redirects import AuthenticatedRequest
 from recommender.onboarding import (
@@ -26,19 +25,6 @@ from recommender.onboarding import (
 )
 
 
-class PaperIdsField(forms.Field):
-    """Several paper ids from checkboxes of the same name."""
-
-    widget = forms.MultipleHiddenInput
-    default_error_messages = {"invalid": "Choose papers from the sample."}
-
-    def to_python(self, value: Any) -> list[int]:
-        ids = [database_id(pk) for pk in value or []]
-        if None in ids:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return [pk for pk in ids if pk is not None]
-
-
 class OnboardingForm(forms.Form):
     topics = forms.MultipleChoiceField(
         required=False,
@@ -49,7 +35,7 @@ class OnboardingForm(forms.Form):
     )
     ids = forms.CharField(required=False, max_length=MAX_PASTE_CHARS, strip=True)
     file = forms.FileField(required=False)
-    upvote = PaperIdsField(required=False)
+    upvote = IdsField(required=False, error_messages={"invalid": "Choose papers from the sample."})
 
     def __init__(self, *args: Any, topics: list[OnboardingTopic], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
