@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.catalogue && .venv/bin/python -m bench.population && \\
         .venv/bin/python -m bench.nightly          # once: 75k papers, 10k readers, recommendations
-    .venv/bin/python -m bench.load [--seconds 15] [--soak-seconds 300] [--soak-rate 60]
+    .venv/bin/python -m bench.load [--seconds 15] [--soak-seconds 300] [--soak-rate 60] [--only 'feed, first' ...]
 
 Goals (issue 6, 2-core machine, 4 concurrent clients): the logged-in feed page, the paper page and the
 daily page at least 400 requests/s with p95 server latency at most 15 ms; search p95 at most 50 ms;
@@ -36,7 +36,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import redis
@@ -70,6 +70,7 @@ request = function()
 end
 """
 FIRST_VIEW_READERS = 4000
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def wait_for_server(timeout: float = 30) -> None:
@@ -107,6 +108,40 @@ def worker_rss_mb(master_pid: int) -> list[float]:
         status = Path(f"/proc/{pid}/status").read_text()
         sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)  # type: ignore[union-attr]
     return sizes
+
+
+def _cpu_seconds(pid: str) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+
+
+def cpu_by_process(master_pid: int) -> dict[str, dict[str, float]]:
+    """CPU seconds used so far by the server's workers, PostgreSQL's processes and Redis, by pid."""
+    workers = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    groups: dict[str, dict[str, float]] = {"gunicorn": {pid: _cpu_seconds(pid) for pid in workers}}
+    groups["postgres"], groups["redis"] = {}, {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                name = (entry / "comm").read_text().strip()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            group = "postgres" if name == "postgres" else "redis" if name == "redis-server" else None
+            if group:
+                groups[group][entry.name] = _cpu_seconds(entry.name)
+    return groups
+
+
+def cpu_used(before: dict[str, dict[str, float]], after: dict[str, dict[str, float]]) -> dict[str, float]:
+    """CPU seconds each group used between two `cpu_by_process` readings (a process that started in
+    between counts from zero; one that ended in between is not counted)."""
+    return {
+        group: sum(seconds - before[group].get(pid, 0.0) for pid, seconds in after[group].items())
+        for group in after
+    }
 
 
 def server_latencies(log: Path, start: int) -> tuple[list[float], int]:
@@ -162,10 +197,14 @@ def run_wrk(
     session: requests.Session | None,
     seconds: int,
     log: Path,
+    master_pid: int,
     cookies: Sequence[str] = (),
     **post,
 ) -> dict:
-    """`session`'s reader makes every request; without one, each request is from the next of `cookies`."""
+    """`session`'s reader makes every request; without one, each request is from the next of `cookies`.
+
+    Also prints where the CPU went: milliseconds per request in the web workers, PostgreSQL, Redis and
+    wrk itself (the four share the two cores, so they add up to what a request costs the machine)."""
     script = WRK_SCRIPT % {
         "paths": ", ".join(json.dumps(p) for p in paths),
         "cookies": ", ".join(json.dumps(c) for c in ([] if session else cookies)),
@@ -183,18 +222,26 @@ def run_wrk(
         headers += ["-H", f"X-CSRFToken: {session.cookies['csrftoken']}"]
         headers += ["-H", "Content-Type: application/x-www-form-urlencoded", "-H", "HX-Request: true"]
     start = log.stat().st_size
-    output = subprocess.run(
+    cpu_before = cpu_by_process(master_pid)
+    wrk = subprocess.Popen(
         ["wrk", "-t2", "-c4", f"-d{seconds}s", "--latency", "-s", lua.name, *headers, BASE],
-        capture_output=True,
+        stdout=subprocess.PIPE,
         text=True,
-        check=True,
-    ).stdout
+    )
+    output = wrk.stdout.read()  # type: ignore[union-attr]
+    _, status, usage = os.wait4(wrk.pid, 0)
+    wrk.returncode = os.waitstatus_to_exitcode(status)
+    if wrk.returncode:
+        raise subprocess.CalledProcessError(wrk.returncode, wrk.args, output)
+    cpu = cpu_used(cpu_before, cpu_by_process(master_pid))
+    cpu["wrk"] = usage.ru_utime + usage.ru_stime
     time.sleep(0.5)  # let gunicorn flush its access log
     os.unlink(lua.name)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     times, errors = server_latencies(log, start)
     stats = percentiles(times)
+    per_request = {group: round(seconds * 1000 / max(len(times), 1), 2) for group, seconds in cpu.items()}
     result = {
         "name": name,
         "requests_per_s": rps,
@@ -203,10 +250,16 @@ def run_wrk(
         "server_max_ms": stats["max_ms"],
         "non_2xx_3xx": int(non_2xx.group(1)) if non_2xx else 0,
         "server_5xx": errors,
+        "cpu_ms_per_request": per_request,
     }
     print(
         f"{name:<28} {rps:8.1f} req/s   server p50 {stats['p50_ms']:6.2f} ms  p95 {stats['p95_ms']:6.2f} ms"
         f"  max {stats['max_ms']:7.2f} ms   non-2xx/3xx {result['non_2xx_3xx']}",
+        flush=True,
+    )
+    print(
+        f"{'':<28} CPU ms/request: {sum(per_request.values()):.2f} = "
+        + " + ".join(f"{group} {ms:.2f}" for group, ms in per_request.items()),
         flush=True,
     )
     return result
@@ -292,6 +345,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--soak-seconds", type=int, default=300)
     parser.add_argument("--soak-rate", type=float, default=60.0)
+    parser.add_argument(
+        "--only", action="append", default=[], help="make only the runs whose name holds this (repeatable)"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -356,31 +412,32 @@ def main() -> None:
         for cookie in (cookies[0], cookies[-1]):
             page = requests.get(f"{BASE}/feed/", headers={"Cookie": cookie}, timeout=30)
             assert 'action="/accounts/logout/"' in page.text, "a first-view reader is not logged in"
+        pid = server.pid
+        # name -> (paths, the repeat visitor's session or None for first views, POST fields)
+        scenarios: dict[str, tuple[Callable[[], list[str]], requests.Session | None, dict[str, str]]] = {
+            "feed, repeat visits": (lambda: ["/feed/"], reader, {}),
+            "feed, first views": (lambda: ["/feed/"], None, {}),
+            "paper page, repeat visits": (lambda: paper_paths[:50], reader, {}),
+            "paper page, first views": (lambda: paper_paths, None, {}),
+            "daily page, repeat visits": (lambda: day_paths, reader, {}),
+            "daily page, first views": (lambda: day_paths, None, {}),
+            "search, new queries": (lambda: new_search_paths, None, {}),
+            "search, repeated queries": (lambda: ask_first(reader, search_paths), reader, {}),
+            "upvote POST": (
+                lambda: [f"/papers/{pk}/upvote/" for pk in paper_pks],
+                reader,
+                {"body": "action=upvote"},
+            ),
+            "save POST": (
+                lambda: [f"/papers/{pk}/save/" for pk in paper_pks],
+                reader,
+                {"body": "add=default"},
+            ),
+        }
         results = [
-            run_wrk("feed, repeat visits", ["/feed/"], reader, args.seconds, log),
-            run_wrk("feed, first views", ["/feed/"], None, args.seconds, log, cookies),
-            run_wrk("paper page, repeat visits", paper_paths[:50], reader, args.seconds, log),
-            run_wrk("paper page, first views", paper_paths, None, args.seconds, log, cookies),
-            run_wrk("daily page, repeat visits", day_paths, reader, args.seconds, log),
-            run_wrk("daily page, first views", day_paths, None, args.seconds, log, cookies),
-            run_wrk("search, new queries", new_search_paths, None, args.seconds, log, cookies),
-            run_wrk("search, repeated queries", ask_first(reader, search_paths), reader, args.seconds, log),
-            run_wrk(
-                "upvote POST",
-                [f"/papers/{pk}/upvote/" for pk in paper_pks],
-                reader,
-                args.seconds,
-                log,
-                body="action=upvote",
-            ),
-            run_wrk(
-                "save POST",
-                [f"/papers/{pk}/save/" for pk in paper_pks],
-                reader,
-                args.seconds,
-                log,
-                body="add=default",
-            ),
+            run_wrk(name, paths(), session, args.seconds, log, pid, () if session else cookies, **post)
+            for name, (paths, session, post) in scenarios.items()
+            if not args.only or any(part in name for part in args.only)
         ]
         Path(ROOT / "bench" / "results").mkdir(exist_ok=True)
         (ROOT / "bench" / "results" / "load.json").write_text(json.dumps(results, indent=2))
