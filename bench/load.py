@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.catalogue && .venv/bin/python -m bench.population && \\
         .venv/bin/python -m bench.nightly          # once: 75k papers, 10k readers, recommendations
-    .venv/bin/python -m bench.load [--seconds 15] [--soak-seconds 300] [--soak-rate 60] [--only 'feed, first' ...]
+    .venv/bin/python -m bench.load [--seconds 15] [--soak-seconds 300] [--soak-rate 60] \\
+        [--only 'feed, first' ...]
 
 Goals (issue 6, 2-core machine, 4 concurrent clients): the logged-in feed page, the paper page and the
 daily page at least 400 requests/s with p95 server latency at most 15 ms; search p95 at most 50 ms;
