@@ -15,6 +15,8 @@ from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
+from papers.model_rows import planned_once_cursor
+
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self) -> Any:
@@ -22,7 +24,7 @@ class SessionStore(db.SessionStore):
         connection = connections[router.db_for_read(model)]
         quote = connection.ops.quote_name
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
+        with planned_once_cursor(connection) as cursor:
             cursor.execute(
                 f"SELECT {quote('session_data')} FROM {quote(model._meta.db_table)} "
                 f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s",

@@ -101,6 +101,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # request seconds: without a timeout libpq waits for the server's first answer indefinitely. The
     # request then gets the 503 page (papers/middleware.py) well inside gunicorn's worker timeout.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # Only the cursors of papers.model_rows.planned_once_cursor prepare statements: the ORM's bind on
+    # the client and never do. A pooler in front of PostgreSQL must then keep prepared statements
+    # (PgBouncer: max_prepared_statements, or session pooling).
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every web and worker process (rate limits, locks); never per-process memory.

@@ -56,7 +56,7 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
-from papers.model_rows import ModelColumns
+from papers.model_rows import ModelColumns, planned_once_cursor
 from papers.models import Paper, Profile, ReadingList
 from papers.signals import user_signals_changed
 
@@ -170,7 +170,7 @@ def current_numbers(paper_ids: Iterable[int]) -> dict[int, tuple[int, int, float
     if not ids:
         return {}
     load = _NUMBERS.loader(connection)
-    with connection.cursor() as cursor:
+    with planned_once_cursor(connection) as cursor:
         cursor.execute(
             f"SELECT {_NUMBERS.select(connection)} FROM {connection.ops.quote_name(Paper._meta.db_table)} p "
             f"WHERE p.id IN ({', '.join(['%s'] * len(ids))})",

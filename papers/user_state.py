@@ -16,6 +16,7 @@ from typing import Any
 from django.core.paginator import Page
 from django.db import connection
 
+from papers.model_rows import planned_once_cursor
 from papers.models import Dismissal, Paper, ReadingList, ReadingListItem, Upvote
 
 
@@ -162,6 +163,6 @@ def _viewer_rows(
             f"WHERE EXISTS (SELECT 1 FROM {dismissal} WHERE user_id = %s)"
         )
         params.append(user_id)
-    with connection.cursor() as cursor:
+    with planned_once_cursor(connection) as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         return cursor.fetchall()

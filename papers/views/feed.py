@@ -32,9 +32,9 @@ from recommender.feed import (
     feed_page,
     feed_since,
     feed_status,
-    mark_feed_visit,
     record_impressions,
     trending_papers,
+    visit_feed,
 )
 
 # The "Personalizing your feed…" panel asks every 2 s; after about three minutes something is wrong
@@ -73,8 +73,7 @@ def feed(request: HtmxHttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return _anonymous_feed(request)
     user = request.user
-    profile = Profile.for_user(user)
-    since = mark_feed_visit(profile)
+    profile, since = visit_feed(user)
     # "New since your last visit" holds until this visit is VISIT_GAP old (recommender.feed).
     if profile.feed_visited_at is not None:
         page_cache.valid_until(request, (profile.feed_visited_at + VISIT_GAP).timestamp())

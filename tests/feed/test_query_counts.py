@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from papers.models import Dismissal, Profile, Upvote
 from recommender.models import SimilarPaper
@@ -39,13 +40,19 @@ def test_the_feed_reads_a_fixed_number_of_rows(alice_client, alice, django_asser
 
 
 @pytest.mark.parametrize("size", [3, 300])
-def test_the_first_visit_of_the_hour_adds_one_update(alice_client, alice, django_assert_num_queries, size):
+def test_the_first_visit_of_the_hour_records_it_in_the_profile_read(
+    alice_client, alice, django_assert_num_queries, size
+):
     with_history(alice, size)
     alice_client.get("/feed/")
     Profile.objects.filter(user=alice).update(feed_visited_at=None)
 
-    with django_assert_num_queries(6):
+    # PostgreSQL reads the profile and marks the visit in one statement (recommender.feed.visit_feed);
+    # elsewhere the mark is an UPDATE of its own.
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 6):
         alice_client.get("/feed/")
+
+    assert Profile.objects.get(user=alice).feed_visited_at is not None
 
 
 @pytest.mark.parametrize("size", [25, 300])
