@@ -27,7 +27,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -92,7 +91,10 @@ def _stand_in() -> User:
 def _key(request: HttpRequest, reader: bool) -> str:
     # Readers and visitors who are not logged in see different controls: one copy for each.
     return page_cache.cache_key(
-        "page-cache:shared:", "reader" if reader else "visitor", request.get_full_path()
+        "page-cache:shared:",
+        page_cache.BODY_FORMAT,
+        "reader" if reader else "visitor",
+        request.get_full_path(),
     )
 
 
@@ -204,7 +206,7 @@ def _fill(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse | None:
             cards[paper_id] = viewer_slots(entry["cards"][paper_id].__getitem__, paper_id)
         return cards[paper_id][name].encode()
 
-    body = _SLOT.sub(slot, zlib.decompress(entry["body"]))
+    body = _SLOT.sub(slot, page_cache.unpack_body(entry["body"]))
     # The reader's own stored copy (papers.page_cache) holds the numbers and tokens this copy was
     # checked against, so it goes stale with it.
     if entry["papers"] is not None:
