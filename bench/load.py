@@ -171,7 +171,7 @@ def reader_sessions(count: int) -> dict[str, str]:
     for user in User.objects.filter(username__startswith="reader").order_by("pk")[:count]:
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "config.auth.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         key = str(session.session_key)

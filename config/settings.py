@@ -288,6 +288,9 @@ INSTALLED_APPS += ["axes"]
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out pair is refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend with the request's user read by a written-out query; Django's own after it only
+    # for the sessions it logged in before (config/auth.py).
+    "config.auth.ModelBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
