@@ -46,9 +46,10 @@ class ModelBackend(backends.ModelBackend):
         except ValidationError:
             return None
         connection = connections[router.db_for_read(model)]
-        table = connection.ops.quote_name(model._meta.db_table)
+        quote = connection.ops.quote_name
+        table, key = quote(model._meta.db_table), quote(str(model._meta.pk.column))
         with planned_once_cursor(connection) as cursor:
-            cursor.execute(f"SELECT {_USER.select(connection)} FROM {table} u WHERE u.id = %s", [pk])
+            cursor.execute(f"SELECT {_USER.select(connection)} FROM {table} u WHERE u.{key} = %s", [pk])
             row = cursor.fetchone()
         if row is None:
             return None
