@@ -9,8 +9,9 @@ Goals (issue 6, 2-core machine, 4 concurrent clients): the logged-in feed page, 
 daily page at least 400 requests/s with p95 server latency at most 15 ms; search p95 at most 50 ms;
 upvote and save POSTs p95 at most 20 ms; a 5-minute run at a steady rate with zero errors and no growth
 of worker memory beyond 10%. "Server latency" is gunicorn's own request time (its access log, %(M)s
-ms), measured on the same requests wrk counts. wrk and gunicorn share the two cores, as on one box.
-Requires Debian's `wrk` (apt-get install wrk).
+ms), measured on the same requests wrk counts. wrk and gunicorn share the two cores, as on one box,
+and each run prints the CPU each process took per request (`run_wrk`). Requires Debian's `wrk`
+(apt-get install wrk).
 
 Pages are stored per reader in the shared cache once rendered (papers/page_cache.py), so one reader
 asking for the same pages again measures repeat visits. Each page is therefore measured twice: by one
@@ -205,7 +206,9 @@ def run_wrk(
     """`session`'s reader makes every request; without one, each request is from the next of `cookies`.
 
     Also prints where the CPU went: milliseconds per request in the web workers, PostgreSQL, Redis and
-    wrk itself (the four share the two cores, so they add up to what a request costs the machine)."""
+    wrk itself (the four share the two cores, so they add up to what a request costs the machine).
+    PostgreSQL's share counts all its processes, background ones (autovacuum, the WAL writer) included,
+    so it varies more from run to run than the others."""
     script = WRK_SCRIPT % {
         "paths": ", ".join(json.dumps(p) for p in paths),
         "cookies": ", ".join(json.dumps(c) for c in ([] if session else cookies)),
