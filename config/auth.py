@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, router
 from django.http import HttpRequest
 
-from papers.model_rows import ModelColumns, planned_once_cursor
+from papers.model_rows import ModelColumns
 
 _USER = ModelColumns(get_user_model(), "u")
 
@@ -46,12 +46,7 @@ class ModelBackend(backends.ModelBackend):
         except ValidationError:
             return None
         connection = connections[router.db_for_read(model)]
-        quote = connection.ops.quote_name
-        table, key = quote(model._meta.db_table), quote(str(model._meta.pk.column))
-        with planned_once_cursor(connection) as cursor:
-            cursor.execute(f"SELECT {_USER.select(connection)} FROM {table} u WHERE u.{key} = %s", [pk])
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        user = _USER.loader(connection)(row)
-        return user if self.user_can_authenticate(user) else None
+        key = connection.ops.quote_name(str(model._meta.pk.column))
+        sql = f"SELECT {_USER.select(connection)} FROM {_USER.table(connection)} WHERE u.{key} = %s"
+        users = _USER.fetch(connection, sql, [pk])
+        return users[0] if users and self.user_can_authenticate(users[0]) else None

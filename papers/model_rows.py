@@ -48,6 +48,18 @@ class ModelColumns(Generic[M]):
         quote = connection.ops.quote_name
         return ", ".join(f"{quote(self.alias)}.{quote(str(field.column))}" for field in self.fields)
 
+    def table(self, connection: BaseDatabaseWrapper) -> str:
+        """The model's table under this alias, for a FROM clause."""
+        quote = connection.ops.quote_name
+        return f"{quote(self.model._meta.db_table)} {quote(self.alias)}"
+
+    def fetch(self, connection: BaseDatabaseWrapper, sql: str, params: Any) -> list[M]:
+        """The instances of the rows `sql` returns, its columns this `select`; on `planned_once_cursor`."""
+        load = self.loader(connection)
+        with planned_once_cursor(connection) as cursor:
+            cursor.execute(sql, params)
+            return [load(row) for row in cursor.fetchall()]
+
     def loader(self, connection: BaseDatabaseWrapper) -> Callable[[Sequence[Any]], M]:
         """Builds an instance from this model's slice of a row."""
         converters = []

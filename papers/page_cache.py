@@ -56,7 +56,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from lz4 import frame as lz4_frame
 
-from papers.model_rows import ModelColumns, planned_once_cursor
+from papers.model_rows import ModelColumns
 from papers.models import Paper, Profile, ReadingList
 from papers.signals import user_signals_changed
 
@@ -172,14 +172,12 @@ def current_numbers(paper_ids: Iterable[int]) -> dict[int, tuple[int, int, float
     ids = list(paper_ids)
     if not ids:
         return {}
-    load = _NUMBERS.loader(connection)
-    with planned_once_cursor(connection) as cursor:
-        cursor.execute(
-            f"SELECT {_NUMBERS.select(connection)} FROM {connection.ops.quote_name(Paper._meta.db_table)} p "
-            f"WHERE p.id IN ({', '.join(['%s'] * len(ids))})",
-            ids,
-        )
-        papers = [load(row) for row in cursor.fetchall()]
+    papers = _NUMBERS.fetch(
+        connection,
+        f"SELECT {_NUMBERS.select(connection)} FROM {_NUMBERS.table(connection)} "
+        f"WHERE p.id IN ({', '.join(['%s'] * len(ids))})",
+        ids,
+    )
     return {p.pk: _numbers(p.upvote_count, p.source_upvotes, p.updated_at) for p in papers}
 
 

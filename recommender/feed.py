@@ -151,12 +151,9 @@ def visit_feed(user: User, *, now: datetime.datetime | None = None) -> tuple[Pro
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(Profile._meta.db_table)
         sql = _VISIT_SQL.format(profile=table, columns=_PROFILE.select(connection))
-        with planned_once_cursor(connection) as cursor:
-            cursor.execute(sql, {"now": now, "user": user.pk, "due": now - VISIT_GAP})
-            row = cursor.fetchone()
-        if row is not None:
-            profile = _PROFILE.loader(connection)(row)
-            return profile, feed_since(profile, now=now)
+        profiles = _PROFILE.fetch(connection, sql, {"now": now, "user": user.pk, "due": now - VISIT_GAP})
+        if profiles:
+            return profiles[0], feed_since(profiles[0], now=now)
     profile = Profile.for_user(user)
     return profile, mark_feed_visit(profile, now=now)
 
@@ -402,7 +399,4 @@ def similar_papers(paper: Paper, *, user: Any = None, limit: int = SIMILAR_PAPER
         condition=condition,
         **tables,
     )
-    load = _PAPER.loader(connection)
-    with planned_once_cursor(connection) as cursor:
-        cursor.execute(sql, params)
-        return [load(row) for row in cursor.fetchall()]
+    return _PAPER.fetch(connection, sql, params)
