@@ -17,8 +17,12 @@ Pages are stored per reader in the shared cache once rendered (papers/page_cache
 asking for the same pages again measures repeat visits. Each page is therefore measured twice: by one
 reader over and over ("repeat visits", what a reader reloading or paging back sees), and with every
 request from a different one of 4,000 logged-in readers ("first views": nothing stored for that reader
-yet; paper and daily pages are then a shared copy filled in for them, papers/shared_pages.py, and the
-feed is rendered), which is what the catalogue costs when many readers each look once.
+yet; paper and daily pages are then a shared copy filled in for them, papers/shared_pages.py), which is
+what the catalogue costs when many readers each look once. The feed's first views are of 4,000 other
+readers whose page was prepared ahead (papers/feed_pages.py), as the nightly run has the workers do for
+every active reader: the run starts by preparing them with the real `manage.py prepare_feed_pages` and
+prints its time per page; "feed, first views, rendered" measures the readers without one (a reader whose
+change the re-rank has not caught up with yet, or who was not active), whose feed is rendered.
 Search likewise: "new queries" are asked once each, by a different reader each time (ranked, highlighted
 and carded from scratch), "repeated queries" are 200 queries asked once before (their ranking and
 highlights are shared between readers, papers/search_results.py). Every run starts with the server's
@@ -72,6 +76,9 @@ request = function()
 end
 """
 FIRST_VIEW_READERS = 4000
+# Readers whose first feed page was prepared ahead (papers.feed_pages), as the nightly run prepares it for
+# every active reader; apart from the FIRST_VIEW_READERS, whose feeds render.
+PREPARED_READERS = 4000
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -178,6 +185,22 @@ def reader_sessions(count: int) -> dict[str, str]:
         key = str(session.session_key)
         cookies[key] = f"sessionid={key}; csrftoken={_get_new_csrf_string()}"
     return cookies
+
+
+def prepare_feed_pages(session_keys: list[str], env: dict[str, str]) -> None:
+    """What the nightly run has the workers do for every active reader, for these sessions' readers, by
+    the real `manage.py prepare_feed_pages` on the server's settings; prints its time per page."""
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.models import Session
+
+    user_ids = [Session.objects.get(pk=key).get_decoded()["_auth_user_id"] for key in session_keys]
+    names = User.objects.filter(pk__in=user_ids).values_list("username", flat=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as arguments:
+        arguments.write("".join(f"--user\n{name}\n" for name in names))
+        arguments.flush()
+        command = [sys.executable, "manage.py", "prepare_feed_pages", f"@{arguments.name}"]
+        done = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    print(f"feed pages prepared ahead: {done.stdout.strip()}", flush=True)
 
 
 def forget_sessions(keys: Iterable[str]) -> None:
@@ -407,8 +430,10 @@ def main() -> None:
     )
     snapshot = ReaderSnapshot("reader00001")
     # reader00001 is the repeat visitor; the first views come from the others.
-    sessions = reader_sessions(FIRST_VIEW_READERS + 1)
-    cookies = list(sessions.values())[1:]
+    sessions = reader_sessions(1 + FIRST_VIEW_READERS + PREPARED_READERS)
+    cookies = list(sessions.values())[1 : 1 + FIRST_VIEW_READERS]
+    prepared_cookies = list(sessions.values())[1 + FIRST_VIEW_READERS :]
+    prepare_feed_pages(list(sessions)[1 + FIRST_VIEW_READERS :], env)
     try:
         wait_for_server()
         reader = log_in("reader00001", PASSWORD)
@@ -421,6 +446,7 @@ def main() -> None:
         scenarios: dict[str, tuple[Callable[[], list[str]], requests.Session | None, dict[str, str]]] = {
             "feed, repeat visits": (lambda: ["/feed/"], reader, {}),
             "feed, first views": (lambda: ["/feed/"], None, {}),
+            "feed, first views, rendered": (lambda: ["/feed/"], None, {}),
             "paper page, repeat visits": (lambda: paper_paths[:50], reader, {}),
             "paper page, first views": (lambda: paper_paths, None, {}),
             "daily page, repeat visits": (lambda: day_paths, reader, {}),
@@ -438,8 +464,11 @@ def main() -> None:
                 {"body": "add=default"},
             ),
         }
+        # Whose first views each run makes: the feed's are of readers with a prepared page, but for the
+        # run that measures rendering them.
+        readers = {name: cookies for name in scenarios} | {"feed, first views": prepared_cookies}
         results = [
-            run_wrk(name, paths(), session, args.seconds, log, pid, () if session else cookies, **post)
+            run_wrk(name, paths(), session, args.seconds, log, pid, () if session else readers[name], **post)
             for name, (paths, session, post) in scenarios.items()
             if not args.only or any(part in name for part in args.only)
         ]

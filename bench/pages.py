@@ -4,6 +4,7 @@
 
 Runs on the bench database (bench.catalogue, bench.population, bench.nightly). Each view is by a
 reader (or a visitor) who has not seen the page yet, so nothing is stored for them (papers.page_cache);
+the feed is measured rendered, and served from the page prepared ahead for the reader (papers.feed_pages);
 for the listing and paper pages it is measured twice: rendered per reader (PAGE_CACHE_SECONDS=0), and as
 a shared copy filled in for them (papers.shared_pages; the copies are made by earlier views, as on a
 running site). Prints the mean and p95 milliseconds of a view and its queries. bench.load measures the
@@ -39,6 +40,7 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
+    from papers import feed_pages
     from papers.models import Paper
 
     cache.clear()
@@ -52,6 +54,14 @@ def main() -> None:
     def reader() -> SimpleCookie:
         client.cookies = SimpleCookie()  # each reader's own: logging in adds to the client's cookies
         client.force_login(next(readers))
+        return client.cookies
+
+    def prepared_reader() -> SimpleCookie:
+        """A reader whose feed page was prepared ahead (papers.feed_pages), as the nightly run does."""
+        user = next(readers)
+        assert feed_pages.prepare(user), "the reader's feed is empty"
+        client.cookies = SimpleCookie()
+        client.force_login(user)
         return client.cookies
 
     def visitor() -> SimpleCookie:
@@ -94,7 +104,8 @@ def main() -> None:
     def day(i: int) -> str:
         return f"/day/{days[i % len(days)].isoformat()}/"
 
-    measure("feed, reader's first view", reader, lambda i: "/feed/", 60)
+    measure("feed, reader's first view, rendered", reader, lambda i: "/feed/", 60)
+    measure("feed, reader's first view, prepared ahead", prepared_reader, lambda i: "/feed/", 60)
     measure("paper page, rendered per reader", reader, paper, 0)
     measure("paper page, shared copy filled in", reader, paper, 60)
     measure("daily page, rendered per reader", reader, day, 0)

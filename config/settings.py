@@ -122,6 +122,11 @@ PAGE_CACHE_SECONDS = env.int(
     "PAGE_CACHE_SECONDS",
     60 if CACHES["default"]["BACKEND"] == "config.cache.RedisCache" else 0,
 )
+# Each active reader's first feed page, rendered by the workers that rank it and kept this long
+# (papers/feed_pages.py; 0: off). A day and a half: the nightly run prepares it again every day.
+FEED_PAGES_SECONDS = env.int("FEED_PAGES_SECONDS", 36 * 3600 if PAGE_CACHE_SECONDS else 0)
+# Readers who logged in or opened their feed within this many days get a prepared page.
+FEED_PAGES_ACTIVE_DAYS = env.int("FEED_PAGES_ACTIVE_DAYS", 30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

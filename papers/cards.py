@@ -37,7 +37,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from papers import page_cache, shared_pages
+from papers import feed_pages, page_cache, shared_pages
 from papers.models import Paper
 from papers.paper_urls import paper_url
 from papers.search import highlight
@@ -235,17 +235,16 @@ class _Filler:
         request: HttpRequest = context["request"]
         page_cache.shows_papers(request, papers)
         self.shared = shared_pages.rendering(request)
+        self.prepared = feed_pages.preparing(request)
         state = context.get("user_state")
         if not isinstance(state, UserPaperState):
             state = UserPaperState.for_papers(request.user, papers)
         self.state: UserPaperState = state
         self.viewer_slots = ViewerSlots(state)
-        # A shared copy's token is a stand-in, replaced per response (papers.page_cache).
-        token = page_cache.CSRF_STAND_IN.decode() if self.shared is not None else get_token(request)
-        self.csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-        self.next_attributes = format_html(
-            'name="next" value="{}"', context.get("next_url") or request.get_full_path()
-        )
+        # A shared copy's or a prepared page's token is a stand-in, replaced per response (papers.page_cache).
+        ahead = self.shared is not None or self.prepared is not None
+        token = page_cache.CSRF_STAND_IN.decode() if ahead else get_token(request)
+        self.request_fields = _RequestFields(token, context.get("next_url") or request.get_full_path())
 
     def fill(self, cards: _CardEntries, index: int, paper: Paper, slots: dict[str, str]) -> SafeString:
         def variant(name: str) -> str:
@@ -256,15 +255,40 @@ class _Filler:
             slots |= {name: shared_pages.card_slot(name, paper.pk) for name in VIEWER_SLOTS}
         else:
             slots |= self.viewer_slots(variant, paper.pk)
+            if self.prepared is not None:
+                # A prepared feed page shows the upvote count as it is when it is served (papers.feed_pages).
+                upvoted = self.state.card(paper.pk).upvoted
+                button = self._finish(slots["upvote-button"])
+                self.prepared.buttons[paper.pk] = (button, paper.upvote_count, paper.source_upvotes, upvoted)
+                slots["upvote-button"] = shared_pages.card_slot("upvote-button", paper.pk)
         html = cards.entries[index]["card"]
         for name, value in slots.items():
             html = html.replace(f"<!--{name}-->", value, 1)
         return self._finish(html)
 
     def _finish(self, html: str) -> SafeString:
+        return self.request_fields.fill(html)
+
+
+class _RequestFields:
+    """The request's CSRF token and return address, for the forms of cached card markup."""
+
+    def __init__(self, csrf_token: str, next_url: str) -> None:
+        self.csrf_input = format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_token
+        )
+        self.next_attributes = format_html('name="next" value="{}"', next_url)
+
+    def fill(self, html: str) -> SafeString:
         html = html.replace(_CSRF_INPUT, self.csrf_input).replace(_NEXT_ATTRIBUTES, self.next_attributes)
         # Rendered by our templates with autoescaping; only whole markers were replaced.
         return mark_safe(html)
+
+
+def upvote_button(paper: Paper, *, upvoted: bool, csrf_token: str, next_url: str) -> str:
+    """A card's upvote button for `paper` (its id and counts), as a card's slot is filled with it."""
+    html = _variant("upvote-button:on" if upvoted else "upvote-button", paper, authenticated=True)
+    return _RequestFields(csrf_token, next_url).fill(html)
 
 
 def paper_cards(context: Any, papers: Iterable[Paper]) -> list[SafeString]:

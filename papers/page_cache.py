@@ -86,7 +86,7 @@ def enabled() -> bool:
     return settings.PAGE_CACHE_SECONDS > 0
 
 
-def _viewer_token_key(user_id: int) -> str:
+def viewer_token_key(user_id: int) -> str:
     return f"page-cache:viewer:{user_id}"
 
 
@@ -115,7 +115,7 @@ def _renew_now_and_on_commit(keys: list[str]) -> None:
 def touch_viewer(user_id: int | None) -> None:
     """The reader's stored pages are stale: something they see about themselves changed."""
     if user_id is not None:
-        _renew_now_and_on_commit([_viewer_token_key(user_id)])
+        _renew_now_and_on_commit([viewer_token_key(user_id)])
 
 
 def touch_papers(paper_ids: Iterable[int]) -> None:
@@ -231,7 +231,7 @@ def per_viewer(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
         if not enabled() or not cacheable_request(request):
             return view(request, *args, **kwargs)
         user_id = request.user.pk if request.user.is_authenticated else None
-        token_keys = [CATALOGUE_TOKEN_KEY] + ([_viewer_token_key(user_id)] if user_id is not None else [])
+        token_keys = [CATALOGUE_TOKEN_KEY] + ([viewer_token_key(user_id)] if user_id is not None else [])
         viewer = str(user_id or "anonymous")
         page_key = _page_key(request, viewer)
         try:

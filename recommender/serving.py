@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from django.db import transaction
 
-from papers import page_cache
+from papers import feed_pages, page_cache
 from recommender import store
 from recommender.dataset import Catalogue, load_signals
 from recommender.models import ModelVersion, RerankRequest
@@ -25,6 +25,8 @@ def rerank_user(user_id: int) -> None:
         rows = explained_rows(serving.model, users, paper_ids=serving.paper_ids, version_id=version.pk)
         replace_user_recommendations(user_id, version.pk, rows)
         page_cache.touch_viewer(user_id)
+        # Whoever ranks a reader's feed renders its first page too (papers.feed_pages).
+        feed_pages.prepare_for([user_id])
     if requested is not None:
         # Clear only the request we served: one that arrived meanwhile must run again.
         with transaction.atomic():

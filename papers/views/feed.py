@@ -6,18 +6,18 @@ views pick the fragment htmx asked for.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from papers import page_cache
+from papers import feed_pages, page_cache
 from papers.forms import database_id
 from papers.models import Paper, Profile
 from papers.user_state import UserPaperState
@@ -27,6 +27,7 @@ from papers.votes import paper_dismiss, paper_undismiss
 from recommender.feed import (
     MAX_EXCLUDED,
     VISIT_GAP,
+    FeedPage,
     FeedStatus,
     feed_entry,
     feed_page,
@@ -67,6 +68,7 @@ def _anonymous_feed(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request", "HX-Target", "HX-History-Restore-Request")
+@feed_pages.prepared_first
 @page_cache.per_viewer
 def feed(request: HtmxHttpRequest) -> HttpResponse:
     """The whole page; with htmx, more cards (#feed-more) or the refreshed body (#feed-body, polling)."""
@@ -90,12 +92,8 @@ def feed(request: HtmxHttpRequest) -> HttpResponse:
             return HttpResponseClientRedirect(onboarding_url) if request.htmx else redirect(onboarding_url)
     record_impressions(user, page.papers)
     polls = _int(request.GET.get("poll"))
-    context: dict[str, Any] = {
-        "page": page,
-        "status": status.value if status else "",
-        "user_state": UserPaperState.for_papers(user, page.papers),
-        "next_url": reverse("papers:feed"),
-        "more_offset": (len(shown) if shown else page.offset) + len(page.entries),
+    context = feed_context(request, page, status=status, shown=shown)
+    context |= {
         "next_poll": polls + 1 if polls < MAX_POLLS else 0,
         "welcome": request.GET.get("welcome") == "1",
     }
@@ -104,6 +102,21 @@ def feed(request: HtmxHttpRequest) -> HttpResponse:
     if wants_fragment(request, target="feed-body"):
         return render(request, "feed/feed.html#feed-body", context)
     return render(request, "feed/feed.html", context)
+
+
+def feed_context(
+    request: HttpRequest, page: FeedPage, *, status: FeedStatus | None = None, shown: Collection[int] = ()
+) -> dict[str, Any]:
+    """What feed/feed.html shows of `page` (papers.feed_pages renders it ahead with this too)."""
+    return {
+        "page": page,
+        "status": status.value if status else "",
+        "user_state": UserPaperState.for_papers(request.user, page.papers),
+        "next_url": reverse("papers:feed"),
+        "more_offset": (len(shown) if shown else page.offset) + len(page.entries),
+        "next_poll": 1,
+        "welcome": False,
+    }
 
 
 @require_POST

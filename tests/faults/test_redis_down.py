@@ -57,8 +57,10 @@ def timed_post(client: Client, path: str, data: dict, capture) -> tuple[int, flo
 
 
 def test_every_page_renders_without_redis(redis_down, catalogue, alice_client, settings):
-    # Stored pages and shared copies on, and unreachable (papers.page_cache, papers.shared_pages).
+    # Stored pages, shared copies and prepared feed pages on, and unreachable (papers.page_cache,
+    # papers.shared_pages, papers.feed_pages).
     settings.PAGE_CACHE_SECONDS = 60
+    settings.FEED_PAGES_SECONDS = 3600
     paper = catalogue[1]
     anonymous = [
         "/",
