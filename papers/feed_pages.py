@@ -100,8 +100,13 @@ def _request_for(user: User) -> HttpRequest:
     return request
 
 
+class NotKept(Exception):
+    """The shared cache is unreachable: the page was not kept, and one kept before may be behind."""
+
+
 def prepare(user: User, *, now: datetime.datetime | None = None) -> bool:
-    """Render and keep `user`'s first feed page; False (and nothing kept) when their feed has no cards."""
+    """Render and keep `user`'s first feed page; False (and nothing kept) when their feed has no cards.
+    Raises NotKept when the cache is unreachable."""
     from papers.views.feed import feed_context  # the view module imports this one
     from recommender.feed import feed_page, feed_since
 
@@ -111,14 +116,15 @@ def prepare(user: User, *, now: datetime.datetime | None = None) -> bool:
     try:
         # Read before the page's data: a change committed after this read renews a token (never served).
         found = cache.get_many(_token_keys(user.pk))
-        tokens = [found.get(name) for name in _token_keys(user.pk)]
-        # A reader without a profile yet has never opened the feed: their first visit gets one.
-        profile = Profile.objects.filter(user=user).first() or Profile(user=user)
-        since = feed_since(profile, now=now)
-        page = feed_page(user, since=since)
-        if not page.entries:
-            cache.delete(key)
-            return False
+    except Exception as error:
+        raise NotKept(user.pk) from error
+    tokens = [found.get(name) for name in _token_keys(user.pk)]
+    # A reader without a profile yet has never opened the feed: their first visit gets one.
+    profile = Profile.objects.filter(user=user).first() or Profile(user=user)
+    since = feed_since(profile, now=now)
+    page = feed_page(user, since=since)
+    entry = None
+    if page.entries:
         request = _request_for(user)
         request._prepared_feed = collected = PreparedRender()  # type: ignore[attr-defined]
         response = _render(request, feed_context(request, page))
@@ -133,11 +139,14 @@ def prepare(user: User, *, now: datetime.datetime | None = None) -> bool:
             "buttons": {pk: tuple(state) for pk, (_, *state) in collected.buttons.items()},
             "body": lz4_frame.compress(b"\0".join([body, *markups])),
         }
-        cache.set(key, entry, settings.FEED_PAGES_SECONDS)
-    except Exception:
-        logger.warning("feed page of user %s not prepared", user.pk, exc_info=True)
-        return False
-    return True
+    try:
+        if entry is None:
+            cache.delete(key)
+        else:
+            cache.set(key, entry, settings.FEED_PAGES_SECONDS)
+    except Exception as error:
+        raise NotKept(user.pk) from error
+    return entry is not None
 
 
 def _render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
@@ -147,8 +156,15 @@ def _render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
 
 
 def prepare_for(user_ids: Iterable[int]) -> int:
-    """Prepare these readers' pages; how many have one now."""
-    return sum(prepare(user) for user in User.objects.filter(pk__in=list(user_ids), is_active=True))
+    """Prepare these readers' pages; how many have one now. A reader whose page fails is left to render
+    their feed (logged); the others are prepared all the same."""
+    prepared = 0
+    for user in User.objects.filter(pk__in=list(user_ids), is_active=True):
+        try:
+            prepared += prepare(user)
+        except Exception:
+            logger.warning("feed page of user %s not prepared", user.pk, exc_info=True)
+    return prepared
 
 
 def active_readers(*, now: datetime.datetime | None = None) -> list[int]:

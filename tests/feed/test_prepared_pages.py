@@ -19,7 +19,7 @@ from papers.models import Profile
 from papers.reading_lists import default_reading_list, reading_list_add
 from papers.votes import paper_dismiss, paper_upvote
 from recommender import serving
-from recommender.models import FeedImpression, ModelVersion
+from recommender.models import FeedImpression, ModelVersion, RerankRequest
 from tests.factories import PaperFactory, ReadingListFactory, UserFactory
 from tests.feed.corpus import HTMX, model_version, recommend
 from tests.feed.html import feed_card_ids
@@ -274,3 +274,29 @@ def test_the_command_refuses_an_unknown_reader_and_a_cache_without_pages(alice, 
     settings.FEED_PAGES_SECONDS = 0
     with pytest.raises(CommandError, match="prepared feed pages are off"):
         call_command("prepare_feed_pages")
+
+
+class _UnreachableCache:
+    def __getattr__(self, name):
+        def unreachable(*args, **kwargs):
+            raise ConnectionError("the cache is unreachable")
+
+        return unreachable
+
+
+def test_a_re_rank_that_could_not_keep_the_page_runs_again(alice_client, alice, trained, corpus, monkeypatch):
+    # The upvote's token renewal and the re-rank's page both missed the cache: the page prepared last
+    # night is still there and still matches the (unrenewed) tokens. The re-rank stays in the outbox.
+    paper_upvote(user=alice, paper=corpus.spiking[2])
+    assert RerankRequest.objects.filter(user=alice).exists()
+    with monkeypatch.context() as broken:
+        broken.setattr(feed_pages, "cache", _UnreachableCache())
+        serving.rerank_user(alice.pk)
+    assert RerankRequest.objects.filter(user=alice).exists()
+
+    serving.rerank_user(alice.pk)  # the drain's next run, the cache back
+
+    assert not RerankRequest.objects.filter(user=alice).exists()
+    page = alice_client.get("/feed/")
+    assert served_prepared(page)
+    assert corpus.spiking[2].pk not in feed_card_ids(page) or upvoted(page, corpus.spiking[2])
