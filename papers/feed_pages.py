@@ -8,14 +8,18 @@ renders their first feed page (`prepare`): the nightly run for every reader acti
 tasks after the switch to the new model), and each re-rank for its reader. A web process then serves
 that page (`prepared_first`) for the cost of the session, one read of the shared cache and two small
 statements: the visit (recommender.feed.visit_feed) and, in one statement, the impressions and the
-page's upvote counts.
+page's papers as they are now (counts, edit times, the current model).
 
-What the page shows is the reader's own state and the catalogue, as of the preparation, and the counts as
+What the page shows is the reader's own state and their papers, as of the preparation, and the counts as
 of the request:
-- the page is kept with the catalogue's and the reader's tokens read before it was rendered
-  (papers.page_cache), and served only while both are the same: a change to what the reader sees about
-  themselves (an upvote, a save, a renamed list, a re-rank) or to the catalogue (an import, the nightly
-  switch, an edit) makes it stale, and the request renders as before;
+- the page is kept with the reader's token read before it was rendered (papers.page_cache), and served
+  only while it is the same: a change to what the reader sees about themselves (an upvote, a save, a
+  renamed list, a re-rank) makes it stale, and the request renders as before;
+- it is kept with the current model's id and the edit time of every paper it shows (the cards' and the
+  ones their reasons name), read again with the counts: a newer model, or an edited or deleted paper,
+  makes it stale. The catalogue's token is not part of it: an import adds a day's papers to listings and
+  search, never to a prepared page (the reader's ranking is rows of the current model, and the papers it
+  names are checked one by one);
 - its upvote buttons are slots, filled per request from the counts just read: a button whose counts
   moved (anyone's upvote) is rendered again, so a count is never behind and other readers' votes do not
   make pages stale;
@@ -49,6 +53,7 @@ from lz4 import frame as lz4_frame
 from papers import page_cache
 from papers.model_rows import planned_once_cursor
 from papers.models import Paper, Profile
+from recommender.models import FeedImpression, ModelVersion
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +88,10 @@ def _key(user: User) -> str:
 
 
 def _token_keys(user_id: int) -> list[str]:
-    return [page_cache.CATALOGUE_TOKEN_KEY, page_cache.viewer_token_key(user_id)]
+    # Not the catalogue's: an import that adds a day's papers changes no prepared page (the reader's
+    # ranking is rows of the current model), and what does change one is checked per page instead
+    # (its papers' edit times and the model version, `_serve`).
+    return [page_cache.viewer_token_key(user_id)]
 
 
 # --- Preparing -------------------------------------------------------------------------------------------
@@ -119,12 +127,15 @@ def prepare(user: User, *, now: datetime.datetime | None = None) -> bool:
     except Exception as error:
         raise NotKept(user.pk) from error
     tokens = [found.get(name) for name in _token_keys(user.pk)]
+    # Read before the rows: a switch to a newer model after this read is noticed when it is served.
+    version = ModelVersion.objects.current()
     # A reader without a profile yet has never opened the feed: their first visit gets one.
     profile = Profile.objects.filter(user=user).first() or Profile(user=user)
     since = feed_since(profile, now=now)
     page = feed_page(user, since=since)
     entry = None
     if page.entries:
+        reasons = [entry.reason_paper for entry in page.entries if entry.reason_paper is not None]
         request = _request_for(user)
         request._prepared_feed = collected = PreparedRender()  # type: ignore[attr-defined]
         response = _render(request, feed_context(request, page))
@@ -135,7 +146,10 @@ def prepare(user: User, *, now: datetime.datetime | None = None) -> bool:
         entry = {
             "tokens": tokens,
             "since": since,
+            "version": version.pk if version else None,
             "papers": [paper.pk for paper in page.papers],
+            # Every paper whose text the page shows (the cards, and the papers their reasons name).
+            "edited": {paper.pk: paper.updated_at for paper in [*page.papers, *reasons]},
             "buttons": {pk: tuple(state) for pk, (_, *state) in collected.buttons.items()},
             "body": lz4_frame.compress(b"\0".join([body, *markups])),
         }
@@ -233,7 +247,10 @@ def _serve(request: HttpRequest) -> HttpResponse | None:
     _, since = visit_feed(user)
     if since != entry["since"]:
         return None
-    counts = shown_counts(user, entry["papers"])
+    shown = shown_papers(user, entry["papers"], others=list(entry["edited"]), version=entry["version"])
+    if shown.version != entry["version"] or shown.edited != entry["edited"]:
+        return None  # a newer model, or an edited or deleted paper: rendered anew
+    counts = shown.counts
     body, *markups = lz4_frame.decompress(entry["body"]).split(b"\0")
     states: dict[int, tuple[int, int, bool]] = entry["buttons"]
     buttons = {pk: (markup, *state) for (pk, state), markup in zip(states.items(), markups, strict=True)}
@@ -253,29 +270,67 @@ def _serve(request: HttpRequest) -> HttpResponse | None:
     return page_cache.response_with_csrf(request, _BUTTON_SLOT.sub(button, body))
 
 
-# The page's impressions (recommender.feed.record_impressions) and its papers' counts, in one statement.
+@dataclass(frozen=True)
+class ShownPapers:
+    """What a prepared page's papers are now."""
+
+    version: int | None  # the current model's id
+    counts: dict[int, tuple[int, int]]  # the page's papers' (upvote_count, source_upvotes)
+    edited: dict[int, datetime.datetime]  # the `updated_at` of every paper asked for
+
+
+# The page's impressions (recommender.feed.record_impressions) and its papers as they are now, in one
+# statement. The impressions only while the page's model is the current one: else the page is rendered
+# anew from the newer model's rows, and records what it shows itself.
 _SHOWN_SQL = """
 WITH shown AS (
-    INSERT INTO {impression} (user_id, paper_id, seen_at) SELECT %s, unnest(%s::bigint[]), %s
+    INSERT INTO {impression} (user_id, paper_id, seen_at)
+    SELECT %(user)s, unnest(%(shown)s::bigint[]), %(now)s
+    WHERE EXISTS (SELECT 1 FROM {version} v WHERE v.is_current AND v.id = %(version)s)
     ON CONFLICT DO NOTHING
 )
-SELECT p.id, p.upvote_count, p.source_upvotes FROM {paper} p WHERE p.id = ANY(%s)
+SELECT p.id, p.upvote_count, p.source_upvotes, p.updated_at, (SELECT v.id FROM {version} v WHERE v.is_current)
+FROM {paper} p WHERE p.id = ANY(%(papers)s)
 """
 
 
-def shown_counts(user: User, paper_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Record that `user` was shown these papers; their counts (upvote_count, source_upvotes) now."""
+def shown_papers(user: User, paper_ids: list[int], *, others: list[int], version: int | None) -> ShownPapers:
+    """Record that `user` was shown these papers (while `version` is current); what they and `others`
+    are now."""
     from recommender.feed import record_impressions
-    from recommender.models import FeedImpression
 
+    shown = set(paper_ids)
     if connection.vendor != "postgresql":
-        papers = list(Paper.objects.filter(pk__in=paper_ids).only("upvote_count", "source_upvotes"))
-        record_impressions(user, papers)
-        return {paper.pk: (paper.upvote_count, paper.source_upvotes) for paper in papers}
-    quote = connection.ops.quote_name
-    sql = _SHOWN_SQL.format(
-        impression=quote(FeedImpression._meta.db_table), paper=quote(Paper._meta.db_table)
+        current = ModelVersion.objects.current()
+        papers = list(
+            Paper.objects.filter(pk__in={*paper_ids, *others}).only(
+                "upvote_count", "source_upvotes", "updated_at"
+            )
+        )
+        if current is not None and current.pk == version:
+            record_impressions(user, [paper for paper in papers if paper.pk in shown])
+        rows = [(p.pk, p.upvote_count, p.source_upvotes, p.updated_at) for p in papers]
+        current_id = current.pk if current else None
+    else:
+        quote = connection.ops.quote_name
+        sql = _SHOWN_SQL.format(
+            impression=quote(FeedImpression._meta.db_table),
+            paper=quote(Paper._meta.db_table),
+            version=quote(ModelVersion._meta.db_table),
+        )
+        params: dict[str, Any] = {
+            "user": user.pk,
+            "shown": paper_ids,
+            "now": timezone.now(),
+            "version": version,
+        }
+        with planned_once_cursor(connection) as cursor:
+            cursor.execute(sql, params | {"papers": list({*paper_ids, *others})})
+            fetched = cursor.fetchall()
+        rows = [row[:4] for row in fetched]
+        current_id = fetched[0][4] if fetched else None
+    return ShownPapers(
+        version=current_id,
+        counts={pk: (upvotes, source) for pk, upvotes, source, _ in rows if pk in shown},
+        edited={pk: updated for pk, _, _, updated in rows},
     )
-    with planned_once_cursor(connection) as cursor:
-        cursor.execute(sql, [user.pk, paper_ids, timezone.now(), paper_ids])
-        return {pk: (upvotes, source) for pk, upvotes, source in cursor.fetchall()}

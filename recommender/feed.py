@@ -191,9 +191,10 @@ _NOT_DISMISSED = (
     "AND NOT EXISTS (SELECT 1 FROM {dismissal} d WHERE d.user_id = %(user)s AND d.paper_id = {column})"
 )
 _RECOMMENDATION = ModelColumns(Recommendation, "r")
-# Cards never show the search vector; the reason only needs the related paper's title and address.
+# Cards never show the search vector; the reason only needs the related paper's title and address (and
+# its edit time, which tells a feed page prepared ahead that the title changed: papers.feed_pages).
 _PAPER = ModelColumns(Paper, "p", defer={"search_vector"})
-_REASON_PAPER = ModelColumns(Paper, "rp", fields={"id", "arxiv_id", "title"})
+_REASON_PAPER = ModelColumns(Paper, "rp", fields={"id", "arxiv_id", "title", "updated_at"})
 
 
 def _tables() -> dict[str, str]:

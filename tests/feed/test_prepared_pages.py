@@ -15,11 +15,13 @@ from django.test import Client
 from django.utils import timezone
 
 from papers import feed_pages
-from papers.models import Profile
+from papers.importers.records import PaperRecord
+from papers.importers.upsert import import_records
+from papers.models import Paper, Profile
 from papers.reading_lists import default_reading_list, reading_list_add
 from papers.votes import paper_dismiss, paper_upvote
 from recommender import serving
-from recommender.models import FeedImpression, ModelVersion, RerankRequest
+from recommender.models import FeedImpression, ModelVersion, Recommendation, RerankRequest
 from tests.factories import PaperFactory, ReadingListFactory, UserFactory
 from tests.feed.corpus import HTMX, model_version, recommend
 from tests.feed.html import feed_card_ids
@@ -141,14 +143,48 @@ def test_a_re_rank_prepares_the_page_again(alice_client, alice, trained, corpus)
     assert paper.pk not in feed_card_ids(page) or upvoted(page, paper)
 
 
-def test_a_catalogue_change_is_never_behind(alice, alice_client, alices_feed):
+@pytest.mark.parametrize("which", ["card", "reason"])
+def test_an_edited_paper_is_never_behind(alice, alice_client, which):
+    papers = PaperFactory.create_batch(2, listed_on=days_ago(1))
+    named = PaperFactory(title="The paper you saved")
+    version = model_version()
+    recommend(alice, papers, version)
+    Recommendation.objects.filter(user=alice, paper=papers[0]).update(
+        reason=Recommendation.Reason.SIMILAR, reason_paper=named
+    )
     assert feed_pages.prepare(alice)
-    alices_feed[0].title = "A corrected title"
-    alices_feed[0].save()
+    edited = papers[1] if which == "card" else named
+    edited.title = "A corrected title"
+    edited.save()
 
     page = alice_client.get("/feed/")
 
     assert not served_prepared(page) and "A corrected title" in text(page)
+
+
+def test_a_newer_model_is_never_behind(alice, alice_client, alices_feed):
+    assert feed_pages.prepare(alice)
+    newer = model_version()  # the nightly switch: a new current model, whose rows rank other papers
+    recommend(alice, alices_feed[3:], newer)
+
+    page = alice_client.get("/feed/")
+
+    assert not served_prepared(page)
+    assert feed_card_ids(page) == [paper.pk for paper in alices_feed[3:]]
+    shown = set(FeedImpression.objects.filter(user=alice).values_list("paper_id", flat=True))
+    assert shown == {paper.pk for paper in alices_feed[3:]}, "only what the page showed"
+
+
+def test_an_import_of_other_papers_leaves_the_page_prepared(alice, alice_client, alices_feed):
+    assert feed_pages.prepare(alice)
+    record = PaperRecord(
+        title="A paper of the new day", source=Paper.Source.ARXIV_API, arxiv_id="2401.99999", listed_on=TODAY
+    )
+    assert import_records([record], origin="test").created == 1  # a new day's papers: the catalogue changed
+
+    page = alice_client.get("/feed/")
+
+    assert served_prepared(page) and feed_card_ids(page) == [paper.pk for paper in alices_feed]
 
 
 def test_a_visit_that_counts_new_papers_from_another_day_is_rendered_for_it(alice, alice_client, alices_feed):
