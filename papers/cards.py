@@ -61,6 +61,7 @@ QUICK_SAVE = "papers/_quick_save.html"
 SAVE_MENU_SUMMARY = "papers/_save_menu_summary.html"
 SAVE_MENU_CHOICES = "papers/_save_menu_choices.html"
 FEED_NEW = "feed/_feed_new.html"
+PAPER_ACTIONS = "papers/_paper_actions.html"
 # Every template whose markup ends up in a cached card: a change to any of them changes the keys.
 CARD_TEMPLATES = (
     PAPER_CARD,
@@ -68,7 +69,7 @@ CARD_TEMPLATES = (
     UPVOTE_BUTTON,
     QUICK_SAVE,
     "papers/_save_control.html",
-    "papers/_paper_actions.html",
+    PAPER_ACTIONS,
 )
 
 # The viewer's parts of a card, and the cached entry's variants they are filled from.
@@ -283,6 +284,25 @@ class _RequestFields:
         html = html.replace(_CSRF_INPUT, self.csrf_input).replace(_NEXT_ATTRIBUTES, self.next_attributes)
         # Rendered by our templates with autoescaping; only whole markers were replaced.
         return mark_safe(html)
+
+
+def shared_paper_actions(context: Any, paper: Paper) -> SafeString:
+    """The paper page's own upvote and save controls in a copy shared by every reader
+    (papers.shared_pages): rendered for the stand-in with the reader's parts left as slots naming the
+    paper, and the paper's variants of them kept with the copy, so each reader's are filled in as a card's
+    are, without rendering the block again for them."""
+    request: HttpRequest = context["request"]
+    shared = shared_pages.rendering(request)
+    assert shared is not None, "only while a shared copy is rendered"
+    authenticated = request.user.is_authenticated
+    fields = _RequestFields(page_cache.CSRF_STAND_IN.decode(), request.get_full_path())
+    html = _render(PAPER_ACTIONS, {**_stand_in_context(paper, authenticated), "card_slots": True})
+    shared.cards[paper.pk] = {
+        name: fields.fill(_variant(name, paper, authenticated)) for name in VIEWER_VARIANTS
+    }
+    for name in VIEWER_SLOTS:
+        html = html.replace(f"<!--{name}-->", shared_pages.card_slot(name, paper.pk), 1)
+    return fields.fill(html)
 
 
 def upvote_button(paper: Paper, *, upvoted: bool, csrf_token: str, next_url: str) -> str:

@@ -36,30 +36,32 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import get_template
+from django.utils.html import escape
 
 from papers import page_cache
-from papers.models import Paper
 from papers.user_state import UserPaperState
 
 logger = logging.getLogger(__name__)
 
-# Card slots name their paper (`upvote-button:42`); blocks name themselves (`viewer-block:account`).
+# The stand-in reader's name, which the copy shows where the reader's goes (the account links): NUL
+# cannot occur in anything read from PostgreSQL, so nothing else on a page can look like it.
+READER_NAME = "\x00reader-name\x00"
+# Card slots name their paper (`upvote-button:42`); the paper page's own controls are slots like a
+# card's (papers.cards.shared_paper_actions).
 _SLOT = re.compile(
-    rb"<!--(viewer-block|upvote-button|quick-save|save-menu-summary|save-menu-choices):([\w-]+)-->"
+    rb"<!--(upvote-button|quick-save|save-menu-summary|save-menu-choices):(\d+)-->|" + READER_NAME.encode()
 )
-# The blocks of a page that are about the reader, and the partial each one is.
-BLOCKS = {"account": "base.html#site-account", "paper-actions": "papers/_paper_actions.html"}
+# Part of every copy's key: a copy whose slots an older version of this module made is never filled.
+COPY_FORMAT = 2
 
 
 @dataclass
 class SharedRender:
     """What the render of a shared copy collects for filling it in later."""
 
-    # Each card's cached variants of the reader's controls (papers.cards.VIEWER_VARIANTS), by paper.
+    # Each card's cached variants of the reader's controls (papers.cards.VIEWER_VARIANTS), by paper (the
+    # paper page's own controls too).
     cards: dict[int, dict[str, str]] = field(default_factory=dict)
-    # The paper a block is about (the paper page's own controls).
-    block_papers: dict[str, Paper] = field(default_factory=dict)
 
 
 def rendering(request: HttpRequest) -> SharedRender | None:
@@ -71,21 +73,9 @@ def card_slot(name: str, paper_id: int) -> str:
     return f"<!--{name}:{paper_id}-->"
 
 
-def block_is_about(request: HttpRequest, block: str, paper: Paper) -> None:
-    """The view's `block` (a slot in a shared copy) shows the reader's controls for `paper`."""
-    shared = rendering(request)
-    if shared is not None:
-        shared.block_papers[block] = paper
-
-
-def template_context(request: HttpRequest) -> dict[str, Any]:
-    """Context processor: `shared_page` is true while a shared copy is rendered (its blocks are slots)."""
-    return {"shared_page": rendering(request) is not None}
-
-
 def _stand_in() -> User:
     # pk 0 is never a user's: every query about the stand-in's upvotes, lists or dismissals finds none.
-    return User(pk=0, username="")
+    return User(pk=0, username=READER_NAME)
 
 
 def _key(request: HttpRequest, reader: bool) -> str:
@@ -93,6 +83,7 @@ def _key(request: HttpRequest, reader: bool) -> str:
     return page_cache.cache_key(
         "page-cache:shared:",
         page_cache.BODY_FORMAT,
+        COPY_FORMAT,
         "reader" if reader else "visitor",
         request.get_full_path(),
     )
@@ -162,7 +153,6 @@ def _render(
         "papers": None,  # not known to match the numbers (yet): used for this response only
         "numbers": shown,
         "cards": shared.cards,
-        "block_papers": shared.block_papers,
         "body": page_cache.stored_body(response),
     }
     try:
@@ -179,29 +169,18 @@ def _fill(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse | None:
     own: the same query that reads their state says so)."""
     from papers.cards import ViewerSlots  # papers.cards imports this module
 
-    block_papers: dict[str, Paper] = entry["block_papers"]
-    paper_ids = [*entry["cards"], *(p.pk for p in block_papers.values())]
+    paper_ids = list(entry["cards"])
     state = UserPaperState.for_papers(request.user, paper_ids, dismissals=True)
     if state.has_dismissals:
         return None
     viewer_slots = ViewerSlots(state)
     cards: dict[int, dict[str, str]] = {}
-    stand_in_token = page_cache.CSRF_STAND_IN.decode()
+    reader_name = escape(request.user.get_username()).encode()
 
     def slot(match: re.Match[bytes]) -> bytes:
-        name, which = match.group(1).decode(), match.group(2).decode()
-        if name == "viewer-block":
-            # Its forms carry the stand-in that the response replaces with the page's one fresh token
-            # (papers.page_cache). Rendered with the request, the engines would mask a token per form.
-            context = {
-                "paper": block_papers.get(which),
-                "user_state": state,
-                "request": request,
-                "user": request.user,
-                "csrf_token": stand_in_token,
-            }
-            return get_template(BLOCKS[which]).render(context).encode()
-        paper_id = int(which)
+        if match.group(1) is None:
+            return reader_name
+        name, paper_id = match.group(1).decode(), int(match.group(2))
         if paper_id not in cards:
             cards[paper_id] = viewer_slots(entry["cards"][paper_id].__getitem__, paper_id)
         return cards[paper_id][name].encode()

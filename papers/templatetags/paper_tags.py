@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
-from papers import cards
+from papers import cards, shared_pages
 from papers.models import Paper
 
 register = template.Library()
@@ -56,6 +56,9 @@ def page_url(context: dict[str, Any], number: int) -> str:
 def paper_actions(context: template.Context) -> SafeString:
     """`{% paper_actions %}`: the upvote and save controls of `paper` (papers/_paper_actions.html, a
     Jinja2 template like the cards it is part of, which {% include %} cannot reach)."""
+    if shared_pages.rendering(context["request"]) is not None:
+        # A copy shared by every reader: the reader's parts are slots, filled like a card's.
+        return cards.shared_paper_actions(context, context["paper"])
     actions = get_template("papers/_paper_actions.html")
     # Autoescaped by Jinja2, as every card is.
     values = {str(name): value for name, value in context.flatten().items()}

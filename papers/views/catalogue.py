@@ -120,7 +120,6 @@ def trending(request: HtmxHttpRequest) -> HttpResponse:
 def _paper_page(request: HtmxHttpRequest, paper: Paper) -> HttpResponse:
     similar = similar_papers(paper, user=request.user)
     page_cache.shows_papers(request, [paper])
-    shared_pages.block_is_about(request, "paper-actions", paper)
     context = {
         "paper": paper,
         "similar_papers": similar,

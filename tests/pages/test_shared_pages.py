@@ -99,6 +99,28 @@ def test_the_paper_page_shows_each_readers_own_controls(alice, alice_client, bob
     assert ">bob</a>" in text(bobs) and ">alice</a>" not in text(bobs)
 
 
+def test_a_filled_copy_of_the_paper_page_is_the_page_a_render_gives(
+    alice, alice_client, bob_client, settings
+):
+    paper = PaperFactory(listed_on=DAY)
+    ReadingListItemFactory(reading_list=ReadingListFactory(owner=alice, name="Reading group"), paper=paper)
+    ReadingListFactory(owner=alice, is_default=True)
+    paper_upvote(user=alice, paper=paper)
+    bob_client.get(paper.get_absolute_url())  # the copy is made for bob's view
+
+    filled = alice_client.get(paper.get_absolute_url())
+    settings.PAGE_CACHE_SECONDS = 0
+    rendered_for_alice = alice_client.get(paper.get_absolute_url())
+
+    assert not rendered(filled, "papers/paper_detail.html")
+    assert rendered(rendered_for_alice, "papers/paper_detail.html")
+    without_tokens = re.compile(r"[A-Za-z0-9]{64}")
+    assert without_tokens.sub("<token>", text(filled)) == without_tokens.sub(
+        "<token>", text(rendered_for_alice)
+    )
+    assert "Reading group" in text(filled) and upvoted(filled, paper)
+
+
 def test_someone_elses_upvote_shows_in_the_count_on_the_shared_copy(alice_client, bob_client):
     paper = PaperFactory(listed_on=DAY)
     alice_client.get(DAY_URL)
