@@ -48,9 +48,7 @@ logger = logging.getLogger(__name__)
 READER_NAME = "\x00reader-name\x00"
 # Card slots name their paper (`upvote-button:42`); the paper page's own controls are slots like a
 # card's (papers.cards.shared_paper_actions).
-_SLOT = re.compile(
-    rb"<!--(upvote-button|quick-save|save-menu-summary|save-menu-choices):(\d+)-->|" + READER_NAME.encode()
-)
+_SLOT = re.compile(rb"<!--(upvote-button|quick-save|save-menu-summary|save-menu-choices):(\d+)-->")
 # Part of every copy's key: a copy whose slots an older version of this module made is never filled.
 COPY_FORMAT = 2
 
@@ -175,17 +173,17 @@ def _fill(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse | None:
         return None
     viewer_slots = ViewerSlots(state)
     cards: dict[int, dict[str, str]] = {}
-    reader_name = escape(request.user.get_username()).encode()
 
     def slot(match: re.Match[bytes]) -> bytes:
-        if match.group(1) is None:
-            return reader_name
         name, paper_id = match.group(1).decode(), int(match.group(2))
         if paper_id not in cards:
             cards[paper_id] = viewer_slots(entry["cards"][paper_id].__getitem__, paper_id)
         return cards[paper_id][name].encode()
 
+    # Apart, not as one alternation: a pattern that starts with its literal lets the regex engine skip
+    # ahead to each "<!--" (papers.page_cache says by how much), and bytes.replace is faster still.
     body = _SLOT.sub(slot, page_cache.unpack_body(entry["body"]))
+    body = body.replace(READER_NAME.encode(), escape(request.user.get_username()).encode())
     # The reader's own stored copy (papers.page_cache) holds the numbers and tokens this copy was
     # checked against, so it goes stale with it.
     if entry["papers"] is not None:
