@@ -27,8 +27,10 @@ of the request:
   rendered for, and served only to the visit that computes the same day.
 Only the plain page (GET /feed/, not htmx, no query) is prepared; nothing is stored in a process. Should
 the cache miss a token renewal (it was unreachable during a write), the write's re-rank, which is never
-lost (recommender.outbox), prepares the page again once it runs. With the cache unreachable, the feed
-renders as before.
+lost (recommender.outbox), prepares the page again once it runs, and stays in the outbox until it could
+(recommender.serving). A change that queues no re-rank (a list added, renamed or deleted) made while the
+cache is unreachable can show late on a page prepared before it, until the reader's next re-rank or the
+next night. With the cache unreachable, the feed renders as before.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import resolve, reverse
 from django.utils import timezone
 from lz4 import frame as lz4_frame
@@ -135,13 +138,13 @@ def prepare(user: User, *, now: datetime.datetime | None = None) -> bool:
     page = feed_page(user, since=since)
     entry = None
     if page.entries:
-        reasons = [entry.reason_paper for entry in page.entries if entry.reason_paper is not None]
+        reasons = [item.reason_paper for item in page.entries if item.reason_paper is not None]
         request = _request_for(user)
         request._prepared_feed = collected = PreparedRender()  # type: ignore[attr-defined]
-        response = _render(request, feed_context(request, page))
+        response = render(request, "feed/feed.html", feed_context(request, page))
         body = page_cache.stand_in_csrf_tokens(response.content)
-        # The buttons' markup is compressed with the page (NUL never occurs in HTML): twenty nearly
-        # identical buttons take ~1 KB so, against ~15 KB kept apart.
+        # The buttons' markup is compressed with the page, NUL-separated (nothing read from PostgreSQL
+        # holds a NUL): twenty nearly identical buttons take ~1 KB so, against ~15 KB kept apart.
         markups = [markup.encode() for markup, *_ in collected.buttons.values()]
         entry = {
             "tokens": tokens,
@@ -161,12 +164,6 @@ def prepare(user: User, *, now: datetime.datetime | None = None) -> bool:
     except Exception as error:
         raise NotKept(user.pk) from error
     return entry is not None
-
-
-def _render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
-    from django.shortcuts import render
-
-    return render(request, "feed/feed.html", context)
 
 
 def prepare_for(user_ids: Iterable[int]) -> int:
