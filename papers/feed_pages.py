@@ -51,7 +51,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import resolve, reverse
 from django.utils import timezone
-from lz4 import frame as lz4_frame
 
 from papers import page_cache
 from papers.model_rows import planned_once_cursor
@@ -154,7 +153,7 @@ def prepare(user: User, *, now: datetime.datetime | None = None) -> bool:
             # Every paper whose text the page shows (the cards, and the papers their reasons name).
             "edited": {paper.pk: paper.updated_at for paper in [*page.papers, *reasons]},
             "buttons": {pk: tuple(state) for pk, (_, *state) in collected.buttons.items()},
-            "body": lz4_frame.compress(b"\0".join([body, *markups])),
+            "body": page_cache.pack_body(b"\0".join([body, *markups])),
         }
     try:
         if entry is None:
@@ -248,7 +247,7 @@ def _serve(request: HttpRequest) -> HttpResponse | None:
     if shown.version != entry["version"] or shown.edited != entry["edited"]:
         return None  # a newer model, or an edited or deleted paper: rendered anew
     counts = shown.counts
-    body, *markups = lz4_frame.decompress(entry["body"]).split(b"\0")
+    body, *markups = page_cache.unpack_body(entry["body"]).split(b"\0")
     states: dict[int, tuple[int, int, bool]] = entry["buttons"]
     buttons = {pk: (markup, *state) for (pk, state), markup in zip(states.items(), markups, strict=True)}
     stand_in = page_cache.CSRF_STAND_IN.decode()
