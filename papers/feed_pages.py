@@ -165,16 +165,25 @@ def prepare(user: User, *, now: datetime.datetime | None = None) -> bool:
     return entry is not None
 
 
-def prepare_for(user_ids: Iterable[int]) -> int:
-    """Prepare these readers' pages; how many have one now. A reader whose page fails is left to render
-    their feed (logged); the others are prepared all the same."""
-    prepared = 0
+@dataclass(frozen=True)
+class Prepared:
+    pages: int  # readers who have a prepared page now
+    not_kept: list[int]  # readers whose page could not be kept (NotKept): one kept before may be behind
+
+
+def prepare_for(user_ids: Iterable[int]) -> Prepared:
+    """Prepare these active readers' pages. A reader whose page fails is left to render their feed
+    (logged); the others are prepared all the same."""
+    pages, not_kept = 0, []
     for user in User.objects.filter(pk__in=list(user_ids), is_active=True):
         try:
-            prepared += prepare(user)
+            pages += prepare(user)
+        except NotKept:
+            logger.warning("feed page of user %s not kept: the cache is unreachable", user.pk)
+            not_kept.append(user.pk)
         except Exception:
-            logger.warning("feed page of user %s not prepared", user.pk, exc_info=True)
-    return prepared
+            logger.exception("feed page of user %s not prepared", user.pk)
+    return Prepared(pages, not_kept)
 
 
 def active_readers(*, now: datetime.datetime | None = None) -> list[int]:
@@ -226,9 +235,18 @@ def prepared_first(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapper
 
 
-def _serve(request: HttpRequest) -> HttpResponse | None:
+def visit(request: HttpRequest) -> tuple[Profile, datetime.date]:
+    """The reader's profile and this visit's `since` day, the visit recorded
+    (recommender.feed.visit_feed) once per request, whether the prepared page or the view serves it."""
     from recommender.feed import visit_feed
 
+    recorded: tuple[Profile, datetime.date] | None = getattr(request, "_feed_visit", None)
+    if recorded is None:
+        recorded = request._feed_visit = visit_feed(request.user)  # type: ignore[attr-defined,arg-type]
+    return recorded
+
+
+def _serve(request: HttpRequest) -> HttpResponse | None:
     user: User = request.user  # type: ignore[assignment]
     token_keys = _token_keys(user.pk)
     try:
@@ -239,8 +257,8 @@ def _serve(request: HttpRequest) -> HttpResponse | None:
     entry = found.get(_key(user))
     if entry is None or entry["tokens"] != [found.get(name) for name in token_keys]:
         return None
-    # The visit is recorded either way (the view's own call then finds it recorded, and the same day).
-    _, since = visit_feed(user)
+    # Recorded either way: the view, should the page not be served, takes the same visit (`visit`).
+    _, since = visit(request)
     if since != entry["since"]:
         return None
     shown = shown_papers(user, entry["papers"], others=list(entry["edited"]), version=entry["version"])

@@ -86,4 +86,4 @@ def prepare_feed_pages(user_ids: list[int]) -> int:
     """Render these readers' first feed pages ahead (papers.feed_pages); safe to run twice."""
     from papers import feed_pages
 
-    return feed_pages.prepare_for(user_ids)
+    return feed_pages.prepare_for(user_ids).pages

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-
 import numpy as np
-from django.contrib.auth.models import User
 from django.db import transaction
 
 from papers import feed_pages, page_cache
@@ -13,8 +10,6 @@ from recommender import store
 from recommender.dataset import Catalogue, load_signals
 from recommender.models import ModelVersion, RerankRequest
 from recommender.ranking import UserBlock, explained_rows, interest_profiles, replace_user_recommendations
-
-logger = logging.getLogger(__name__)
 
 
 def rerank_user(user_id: int) -> None:
@@ -30,27 +25,12 @@ def rerank_user(user_id: int) -> None:
         rows = explained_rows(serving.model, users, paper_ids=serving.paper_ids, version_id=version.pk)
         replace_user_recommendations(user_id, version.pk, rows)
         page_cache.touch_viewer(user_id)
-        if not _prepare_feed_page(user_id):
-            return  # the outbox row stays: the drain runs this re-rank again (recommender.outbox)
+        # Whoever ranks a reader's feed renders its first page too (papers.feed_pages). With the cache
+        # unreachable, a page prepared before this re-rank may still be there, behind it: the re-rank is
+        # not done, and its outbox row stays for the drain to run it again (recommender.outbox).
+        if feed_pages.prepare_for([user_id]).not_kept:
+            return
     if requested is not None:
         # Clear only the request we served: one that arrived meanwhile must run again.
         with transaction.atomic():
             RerankRequest.objects.filter(user_id=user_id, requested_at__lte=requested).delete()
-
-
-def _prepare_feed_page(user_id: int) -> bool:
-    """Whoever ranks a reader's feed renders its first page too (papers.feed_pages). False when the
-    cache was unreachable: a page prepared before this re-rank may still be there, behind it, so the
-    re-rank is not done until a later run prepares the page again."""
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        return True
-    try:
-        feed_pages.prepare(user)
-    except feed_pages.NotKept:
-        logger.warning("feed page of user %s not kept: the re-rank stays in the outbox", user_id)
-        return False
-    except Exception:
-        # A page that cannot be rendered is rendered by the web instead; the ranking is written.
-        logger.exception("feed page of user %s not prepared", user_id)
-    return True

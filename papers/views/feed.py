@@ -35,7 +35,6 @@ from recommender.feed import (
     feed_status,
     record_impressions,
     trending_papers,
-    visit_feed,
 )
 
 # The "Personalizing your feed…" panel asks every 2 s; after about three minutes something is wrong
@@ -75,7 +74,7 @@ def feed(request: HtmxHttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return _anonymous_feed(request)
     user = request.user
-    profile, since = visit_feed(user)
+    profile, since = feed_pages.visit(request)
     # "New since your last visit" holds until this visit is VISIT_GAP old (recommender.feed).
     if profile.feed_visited_at is not None:
         page_cache.valid_until(request, (profile.feed_visited_at + VISIT_GAP).timestamp())

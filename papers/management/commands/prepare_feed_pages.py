@@ -38,7 +38,7 @@ class Command(BaseCommand):
         else:
             ids = feed_pages.active_readers()
         started = time.perf_counter()
-        prepared = feed_pages.prepare_for(ids)
+        prepared = feed_pages.prepare_for(ids).pages
         seconds = time.perf_counter() - started
         each = seconds * 1000 / max(len(ids), 1)
         self.stdout.write(
