@@ -44,6 +44,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import redis
 import requests
@@ -167,15 +168,20 @@ def server_latencies(log: Path, start: int) -> tuple[list[float], int]:
     return times, errors
 
 
-def reader_sessions(count: int) -> dict[str, str]:
-    """Session key -> Cookie header of `count` logged-in readers (sessions made directly, as a login
-    would)."""
+class Reader(NamedTuple):
+    username: str
+    session_key: str
+    cookie: str  # the Cookie header of their session
+
+
+def reader_sessions(count: int) -> list[Reader]:
+    """`count` logged-in readers (sessions made directly, as a login would)."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import User
     from django.contrib.sessions.backends.db import SessionStore
     from django.middleware.csrf import _get_new_csrf_string
 
-    cookies = {}
+    readers = []
     for user in User.objects.filter(username__startswith="reader").order_by("pk")[:count]:
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
@@ -183,20 +189,15 @@ def reader_sessions(count: int) -> dict[str, str]:
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         key = str(session.session_key)
-        cookies[key] = f"sessionid={key}; csrftoken={_get_new_csrf_string()}"
-    return cookies
+        readers.append(Reader(user.username, key, f"sessionid={key}; csrftoken={_get_new_csrf_string()}"))
+    return readers
 
 
-def prepare_feed_pages(session_keys: list[str], env: dict[str, str]) -> None:
-    """What the nightly run has the workers do for every active reader, for these sessions' readers, by
-    the real `manage.py prepare_feed_pages` on the server's settings; prints its time per page."""
-    from django.contrib.auth.models import User
-    from django.contrib.sessions.models import Session
-
-    user_ids = [Session.objects.get(pk=key).get_decoded()["_auth_user_id"] for key in session_keys]
-    names = User.objects.filter(pk__in=user_ids).values_list("username", flat=True)
+def prepare_feed_pages(usernames: list[str], env: dict[str, str]) -> None:
+    """What the nightly run has the workers do for every active reader, for these readers, by the real
+    `manage.py prepare_feed_pages` on the server's settings; prints its time per page."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt") as arguments:
-        arguments.write("".join(f"--user\n{name}\n" for name in names))
+        arguments.write("".join(f"--user\n{name}\n" for name in usernames))
         arguments.flush()
         command = [sys.executable, "manage.py", "prepare_feed_pages", f"@{arguments.name}"]
         done = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
@@ -431,9 +432,10 @@ def main() -> None:
     snapshot = ReaderSnapshot("reader00001")
     # reader00001 is the repeat visitor; the first views come from the others.
     sessions = reader_sessions(1 + FIRST_VIEW_READERS + PREPARED_READERS)
-    cookies = list(sessions.values())[1 : 1 + FIRST_VIEW_READERS]
-    prepared_cookies = list(sessions.values())[1 + FIRST_VIEW_READERS :]
-    prepare_feed_pages(list(sessions)[1 + FIRST_VIEW_READERS :], env)
+    cookies = [reader.cookie for reader in sessions[1 : 1 + FIRST_VIEW_READERS]]
+    prepared = sessions[1 + FIRST_VIEW_READERS :]
+    prepared_cookies = [reader.cookie for reader in prepared]
+    prepare_feed_pages([reader.username for reader in prepared], env)
     try:
         wait_for_server()
         reader = log_in("reader00001", PASSWORD)
@@ -487,7 +489,7 @@ def main() -> None:
         server.wait(timeout=30)
         log.unlink(missing_ok=True)
         snapshot.restore()
-        forget_sessions(sessions)
+        forget_sessions(reader.session_key for reader in sessions)
 
 
 if __name__ == "__main__":
