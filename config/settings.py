@@ -307,6 +307,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "papers.ratelimits.client_ip"
+AXES_USERNAME_CALLABLE = "papers.ratelimits.login_username"
 AXES_LOCKOUT_CALLABLE = "papers.ratelimits.login_lockout_response"
 # Failed attempts are what a lockout needs; a row for every successful login would only be personal data.
 AXES_DISABLE_ACCESS_LOG = True
