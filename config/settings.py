@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    # Widget templates are looked up like every template (FORM_RENDERER below), Django's own here.
+    "django.forms",
     "django_htmx",
     "template_partials",
     "django_celery_beat",
@@ -63,6 +65,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Form widgets render through TEMPLATES, so a widget can use a template of ours (digest/forms.py).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
