@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    # Widget templates are looked up like every template (FORM_RENDERER below), Django's own here.
+    "django.forms",
     "django_htmx",
     "template_partials",
     "django_celery_beat",
@@ -47,10 +49,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL in the path, query, a form field or a cookie: a 400 before the session or any view reads it.
+    "papers.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every response to a logged-in reader: Cache-Control private, no-store.
+    "papers.middleware.NoStoreWhenLoggedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -59,6 +65,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Form widgets render through TEMPLATES, so a widget can use a template of ours (digest/forms.py).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -303,6 +311,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "papers.ratelimits.client_ip"
+AXES_USERNAME_CALLABLE = "papers.ratelimits.login_username"
 AXES_LOCKOUT_CALLABLE = "papers.ratelimits.login_lockout_response"
 # Failed attempts are what a lockout needs; a row for every successful login would only be personal data.
 AXES_DISABLE_ACCESS_LOG = True

@@ -62,13 +62,33 @@ class UpvoteForm(forms.Form):
     action = forms.ChoiceField(choices=[("upvote", "Upvote"), ("unvote", "Remove upvote")])
 
 
-def database_id(value: object) -> int | None:
-    """`value` as a row id: ASCII digits naming a positive 64-bit integer, else None. (`str.isdigit`
-    alone also takes "¹" and "²", which int() refuses.)"""
+# The largest integer PostgreSQL's bigint (and SQLite's integer) holds: any id, offset or count a query
+# is given must fit, or the database refuses the whole query ("bigint out of range").
+MAX_DATABASE_INT = 2**63 - 1
+
+
+def bounded_int(value: object, *, minimum: int, maximum: int) -> int | None:
+    """`value` (a query or form parameter) as a whole number from `minimum` to `maximum`, else None.
+
+    Every integer the site reads from a request is parsed here. Only ASCII digits, with a minus sign when
+    `minimum` allows one: int() alone also takes "١٢" (Arabic-Indic digits), " 12", "+12" and "1_2", raises
+    past 4,300 digits, and gives numbers no database column holds. (`str.isdigit` alone also takes "¹",
+    which int() refuses.)
+    """
     text = str(value)
-    if text.isascii() and text.isdigit() and 0 < int(text) < 2**63:
-        return int(text)
-    return None
+    digits = text[1:] if text.startswith("-") and minimum < 0 else text
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    # More digits than the bounds have is out of range, without asking int() to read them all.
+    if len(digits.lstrip("0")) > len(str(max(abs(minimum), abs(maximum)))):
+        return None
+    number = int(text)
+    return number if minimum <= number <= maximum else None
+
+
+def database_id(value: object) -> int | None:
+    """`value` as a row id: a positive integer that fits the database's bigint, else None."""
+    return bounded_int(value, minimum=1, maximum=MAX_DATABASE_INT)
 
 
 def _validate_list_key(value: str) -> None:
@@ -145,7 +165,7 @@ class ReorderForm(forms.Form):
     """Either a whole new order (`order`, ids first to last) or one move (`item` up or down)."""
 
     order = IdsField(required=False)
-    item = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    item = forms.IntegerField(required=False, min_value=1, max_value=MAX_DATABASE_INT)
     direction = forms.ChoiceField(required=False, choices=[("up", "Up"), ("down", "Down")])
 
     def clean(self) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """How often the account pages may be used, and the client address those limits count by.
 
 - Login: django-axes (settings AXES_*) locks a username out for one address after 5 failures in 15 minutes;
-  `login_lockout_response` is the page it shows.
+  `login_lockout_response` is the page it shows, `login_username` the username it counts.
 - Password reset: 5 requests an hour from one address, and 5 an hour for one email address.
 - Sign-up: 20 requests an hour from one address; at most 3 sign-up emails an hour to one email address,
   whichever of the two sign-up emails it is, so the limit says nothing about whether the address has an
@@ -114,6 +114,20 @@ def too_many_requests(request: HttpRequest, *, what: str, retry_after_seconds: i
     response = render(request, "registration/rate_limited.html", context, status=429)
     response["Retry-After"] = str(retry_after_seconds)
     return response
+
+
+# The longest username django-axes can store: it keeps each failed login's username in a column of 255
+# characters and does not cut it, so on PostgreSQL a longer one posted to the login form failed the
+# insert (a 500). No account has one (usernames are at most 150 characters).
+AXES_USERNAME_MAX_CHARS = 255
+
+
+def login_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
+    """The username django-axes counts a login under (AXES_USERNAME_CALLABLE): the one axes itself would
+    take (from the credentials, else the posted form), cut to what its tables hold."""
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")  # set by axes.conf
+    username = credentials.get(field) if credentials else request.POST.get(field)
+    return username[:AXES_USERNAME_MAX_CHARS] if isinstance(username, str) else username
 
 
 def login_lockout_response(

@@ -25,6 +25,7 @@ The choice is made from the planner's own estimate of the number of matches (`_e
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 import unicodedata
@@ -43,6 +44,9 @@ if TYPE_CHECKING:
 
 # Longer queries are cut here (and the page says so): nobody types more, and it bounds the tsquery.
 MAX_QUERY_LENGTH = 200
+# So are queries past this many operators (-, OR). PostgreSQL's query parser stacks the operators still
+# waiting for a word, and fails the whole query past 32 ("tsquery stack too small": 33 hyphens did it).
+MAX_QUERY_OPERATORS = 10
 MAX_RANKED_MATCHES = 500
 # The window of newest papers searched first holds, by the planner's estimate, this many times the
 # matches needed: the estimate is rough, and a window that holds too few costs a second query.
@@ -57,6 +61,10 @@ HIGHLIGHT_START = "\ue000"
 HIGHLIGHT_STOP = "\ue001"
 
 _CONTROL_OR_SENTINEL = re.compile(r"[\x00-\x1f\x7f\ue000\ue001]")
+# An operator of websearch_to_tsquery: a minus that does not join two parts of a word (every minus of a
+# run counts: "--x" is two negations), or the word OR. Counting a minus that is no operator only cuts a
+# strange query sooner; missing one could let the parser's stack overflow.
+_OPERATOR = re.compile(r"(?<!\w)-|(?<!\w)or(?!\w)", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 # In a parsed query, a phrase operator (<-> or <N>), and a hyphenated word followed by its parts, as
@@ -82,17 +90,30 @@ def highlight(text: str) -> SafeString:
     return mark_safe(escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>"))
 
 
-def clean_query(raw: str) -> tuple[str, bool]:
-    """The query as searched, and whether it was cut to MAX_QUERY_LENGTH.
+def clean_query(raw: str) -> tuple[str, str]:
+    """The query as searched, and a notice for the reader when it had to be cut ("" when not).
 
     Control characters go (PostgreSQL rejects NUL outright), whitespace collapses, and the result is
-    NFC-normalized so that a pasted "é" matches a typed one.
+    NFC-normalized so that a pasted "é" matches a typed one. Then it is cut to MAX_QUERY_LENGTH
+    characters and before its operator number MAX_QUERY_OPERATORS + 1.
     """
     query = _CONTROL_OR_SENTINEL.sub(" ", unicodedata.normalize("NFC", raw))
     query = _WHITESPACE.sub(" ", query).strip()
-    if len(query) <= MAX_QUERY_LENGTH:
-        return query, False
-    return query[:MAX_QUERY_LENGTH].rstrip(), True
+    notices = []
+    if len(query) > MAX_QUERY_LENGTH:
+        query = query[:MAX_QUERY_LENGTH].rstrip()
+        notices.append(
+            f"Your query was longer than {MAX_QUERY_LENGTH} characters, so only the first "
+            f"{MAX_QUERY_LENGTH} were searched."
+        )
+    operators = list(itertools.islice(_OPERATOR.finditer(query), MAX_QUERY_OPERATORS + 1))
+    if len(operators) > MAX_QUERY_OPERATORS:
+        query = query[: operators[-1].start()].rstrip()
+        notices.append(
+            f"Your query has more than {MAX_QUERY_OPERATORS} operators (-, OR), so only the part before "
+            f"the {MAX_QUERY_OPERATORS + 1}th was searched."
+        )
+    return query, " ".join(notices)
 
 
 def ranked(queryset: PaperQuerySet, query: str) -> PaperQuerySet:

@@ -45,7 +45,14 @@ _RIS_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
 _BIBTEX_PAPER_ENTRY = re.compile(
     r"^[ \t]*@[ \t]*(?!(?:comment|string|preamble)\b)[A-Za-z]+[ \t]*[{(]", re.MULTILINE | re.IGNORECASE
 )
+# A title's LaTeX is converted only within these bounds, checked before pylatexenc sees it; an entry whose
+# title is past them is matched by its arXiv id or DOI, or else listed back with the reason. Real titles
+# are far inside both (a few hundred characters, braces three or four deep), and within them a title
+# converts in a few milliseconds, so a file of MAX_ENTRIES titles takes seconds at worst.
 TITLE_SOURCE_MAX_CHARS = 500
+TITLE_MAX_NESTING = 8
+# A backslash and what it escapes (\{ is a brace character, not a group), or a brace.
+_ESCAPE_OR_BRACE = re.compile(r"\\.|[{}]", re.DOTALL)
 # Control characters no text file has: a sign of binary data (an image renamed .bib, say).
 _BINARY = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
@@ -214,10 +221,12 @@ def _bibtex_entry(block: bib.Entry) -> Entry:
     for name in ("doi", "url", "journal", "note", "howpublished"):
         arxiv_id = arxiv_id or find_arxiv_id(fields.get(name, ""))
     doi = _clean_doi(fields.get("doi", ""))
-    # Only so much of a title is converted: pylatexenc's time grows faster than the text (a 5 MB title
-    # took minutes), and matching compares the first 300 characters (papers.models.normalize_title).
-    title = _latex_to_text(fields.get("title", "")[:TITLE_SOURCE_MAX_CHARS])
-    return Entry(_line(block.start_line), block.key or title[:100], arxiv_id=arxiv_id, doi=doi, title=title)
+    line = _line(block.start_line)
+    title, unreadable = title_text(fields.get("title", ""))
+    label = block.key or title[:100] or f"entry at line {line}"
+    if unreadable and not (arxiv_id or doi):
+        return Entry(line, label, problem=unreadable)
+    return Entry(line, label, arxiv_id=arxiv_id, doi=doi, title=title)
 
 
 def _ris_entry(record: dict[str, object], line: int) -> Entry:
@@ -267,10 +276,40 @@ def _clean_doi(value: str) -> str:
     return match.group("doi")
 
 
+def title_text(source: str) -> tuple[str, str]:
+    """A BibTeX title as plain text and "", or "" and why it was not read (it is past the bounds)."""
+    if len(source) > TITLE_SOURCE_MAX_CHARS:
+        return "", (
+            f"its title is {len(source):,} characters long with its LaTeX; "
+            f"titles of at most {TITLE_SOURCE_MAX_CHARS:,} characters are read"
+        )
+    depth = brace_depth(source)
+    if depth > TITLE_MAX_NESTING:
+        return "", (
+            f"its title nests braces {depth} deep; titles nested at most {TITLE_MAX_NESTING} deep are read"
+        )
+    return _latex_to_text(source), ""
+
+
+def brace_depth(text: str) -> int:
+    """How deep braces nest in `text`: 0 for none, 1 for "{x}", 2 for "{{x}}"."""
+    depth = deepest = 0
+    for match in _ESCAPE_OR_BRACE.finditer(text):
+        if match.group() == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif match.group() == "}":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
 def _latex_to_text(value: str) -> str:
+    # Strict parsing: a malformed title (an unclosed brace or argument, a stray $) fails at once and is
+    # read as text. pylatexenc's tolerant mode would instead retry each open group both ways, in time
+    # exponential in their number: 16 unclosed `\frac{` took seven seconds, 20 half a minute.
     try:
-        text = _LATEX.latex_to_text(value)
-    except Exception:  # pylatexenc is tolerant, but a title must never fail a whole import
+        text = _LATEX.latex_to_text(value, tolerant_parsing=False)
+    except Exception:  # a title must never fail a whole import
         text = value.replace("{", "").replace("}", "")
     return " ".join(text.split())
 

@@ -11,6 +11,7 @@ attempt cannot tell the two cases apart either. Password reset is Django's, whic
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -26,12 +27,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render, resolve_url
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from papers import ratelimits
+from papers.views.redirects import local_path
 
 SIGNUP_TOKEN_SALT = "papers.views.accounts.signup"
 TAKEN_USERNAME = "A user with that username already exists."
@@ -67,11 +68,9 @@ class SignupForm(forms.ModelForm):
 def _safe_next(request: HttpRequest, target: str | None = None) -> str:
     if target is None:
         target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
+    path = local_path(request, target) or ""
     # Sending a signed-in user back to sign-up would loop.
-    return target if allowed and target != request.path else ""
+    return "" if urlsplit(path).path == request.path else path
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

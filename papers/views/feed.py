@@ -18,7 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from papers import feed_pages, page_cache
-from papers.forms import database_id
+from papers.forms import MAX_DATABASE_INT, bounded_int, database_id
 from papers.models import Paper, Profile
 from papers.user_state import UserPaperState
 from papers.views.htmx import HtmxHttpRequest, wants_fragment
@@ -42,11 +42,14 @@ from recommender.feed import (
 MAX_POLLS = 90
 
 
-def _int(value: str | None, default: int = 0) -> int:
-    try:
-        return max(int(value or default), 0)
-    except ValueError:
-        return default
+# Far past the longest feed (recommender.ranking.TOP_K papers a reader): a larger `?offset=` is not a
+# page of this feed, and past 2**63 - 1 the database would refuse the query outright.
+MAX_OFFSET = 100_000
+
+
+def _count(value: str | None, *, maximum: int) -> int:
+    """A count from the query string (`offset`, `poll`); anything else, or out of range, is 0."""
+    return bounded_int(value or "", minimum=0, maximum=maximum) or 0
 
 
 def _ids(values: Iterable[str]) -> set[int]:
@@ -81,7 +84,7 @@ def feed(request: HtmxHttpRequest) -> HttpResponse:
     # htmx sends the ids of the cards on the page: the next cards are the first ones not shown, which
     # stays right after dismissals and re-ranks. Without JavaScript `?offset=` pages as usual.
     shown = _ids(request.GET.getlist("shown")) if request.htmx else set()
-    offset = _int(request.GET.get("offset"))
+    offset = _count(request.GET.get("offset"), maximum=MAX_OFFSET)
     page = feed_page(user, offset=0 if shown else offset, since=since, exclude_paper_ids=shown)
     status = None
     if not page.entries and not page.offset and not shown:
@@ -90,7 +93,8 @@ def feed(request: HtmxHttpRequest) -> HttpResponse:
             onboarding_url = reverse("papers:onboarding")
             return HttpResponseClientRedirect(onboarding_url) if request.htmx else redirect(onboarding_url)
     record_impressions(user, page.papers)
-    polls = _int(request.GET.get("poll"))
+    # Any count past MAX_POLLS stops the polling, as MAX_POLLS itself does.
+    polls = min(_count(request.GET.get("poll"), maximum=MAX_DATABASE_INT), MAX_POLLS)
     context = feed_context(request, page, status=status, shown=shown)
     context |= {
         "next_poll": polls + 1 if polls < MAX_POLLS else 0,

@@ -9,7 +9,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
@@ -23,28 +23,33 @@ class AuthenticatedRequest(HtmxHttpRequest):
     user: User
 
 
-def _local_path(request: HtmxHttpRequest, url: str | None) -> str | None:
-    """`url` as a path on this site (query kept), or None when it points anywhere else."""
+def local_path(request: HttpRequest, url: str | None) -> str | None:
+    """`url` as a path on this site (query kept), or None when it names anything else.
+
+    Every address the client sends back to be returned to (a form's `next`, htmx's HX-Current-URL,
+    sign-up's `?next=`) goes through here. Django's check takes an absolute URL of our own host, such as
+    `http://<host>//evil.example/x`; its path alone would be a scheme-relative address of another site,
+    so the path is checked again as the relative address it becomes. A value that is not a path ("foo",
+    a URL name) names no page and is refused too.
+    """
     if not url or not url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return None
     parts = urlsplit(url)
-    if not parts.path.startswith("/"):
+    path = f"{parts.path}?{parts.query}" if parts.query else parts.path
+    if not path.startswith("/") or not url_has_allowed_host_and_scheme(path, allowed_hosts=set()):
         return None
-    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+    return path
 
 
 def return_path(request: HtmxHttpRequest, default: str) -> str:
-    """The page the user acted on: htmx's HX-Current-URL, else the form's `next`, else `default`.
-
-    Both come from the client, so each must be a URL on this site; anything else falls back.
-    """
+    """The page the user acted on: htmx's HX-Current-URL, else the form's `next`, else `default`."""
     if request.htmx:
-        path = _local_path(request, request.htmx.current_url)
+        path = local_path(request, request.htmx.current_url)
         if path:
             return path
-    return _local_path(request, request.POST.get("next")) or default
+    return local_path(request, request.POST.get("next")) or default
 
 
 def login_url_returning_to(path: str) -> str:

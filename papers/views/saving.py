@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from papers.forms import NewListForPaperForm, ReadingListForm, SaveForm
+from papers.forms import NewListForPaperForm, ReadingListForm, SaveForm, database_id
 from papers.models import Paper, ReadingList
 from papers.reading_lists import (
     ListNameTaken,
@@ -94,7 +94,7 @@ def _owned_list(request: AuthenticatedRequest, key: str, *, create_default: bool
         if create_default:
             return default_reading_list(request.user)
         return ReadingList.objects.filter(owner=request.user, is_default=True).first()
-    return get_object_or_404(ReadingList, pk=int(key), owner=request.user)
+    return get_object_or_404(ReadingList, pk=database_id(key), owner=request.user)
 
 
 @require_POST

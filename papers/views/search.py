@@ -24,7 +24,7 @@ EXAMPLE_QUERIES = [
 @require_safe
 @vary_on_headers("HX-Request", "HX-History-Restore-Request", "HX-Target")
 def search(request: HtmxHttpRequest) -> HttpResponse:
-    query, truncated = paper_search.clean_query(request.GET.get("q", ""))
+    query, notice = paper_search.clean_query(request.GET.get("q", ""))
     page = None
     if query:
         page = results_page(request, query)
@@ -37,9 +37,8 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "user_state": user_state,
         "query": query,
-        "truncated": truncated,
+        "notice": notice,
         "page_obj": page,
-        "max_query_length": paper_search.MAX_QUERY_LENGTH,
         "max_ranked": paper_search.MAX_RANKED_MATCHES,
         "examples": EXAMPLE_QUERIES,
     }

@@ -59,9 +59,13 @@ def test_it_turns_the_digest_off_and_keeps_the_rest(alice, alice_client):
 def test_the_page_shows_the_saved_settings(alice, alice_client):
     subscribe(alice, hour=6, time_zone="America/New_York")
 
-    form = alice_client.get(URL).context["form"]
+    response = alice_client.get(URL)
+    form = response.context["form"]
 
     assert (form["hour"].value(), form["time_zone"].value()) == (6, "America/New_York")
+    # The time zones' select is written by a template of ours (papers.digest.forms.TimeZoneSelect).
+    assertContains(response, '<option value="America/New_York" selected>America/New York</option>', html=True)
+    assertContains(response, '<option value="Europe/Berlin">Europe/Berlin</option>', html=True)
 
 
 @pytest.mark.parametrize(

@@ -336,3 +336,34 @@ def test_just_onboarded_users_are_offered_the_email_digest(alice_client, alice):
 
 def test_the_header_links_the_feed(client):
     assertContains(client.get("/"), '<a href="/feed/"')
+
+
+@pytest.mark.parametrize(
+    "offset",
+    [
+        "9223372036854775808",
+        "9" * 40,
+        "1" + "0" * 5000,
+        "-1",
+        "-9223372036854775809",
+        "x",
+        "1e3",
+        " 1",
+        "\N{ARABIC-INDIC DIGIT ONE}",
+    ],
+)
+def test_an_offset_that_is_no_count_of_this_feed_shows_the_first_page(alice_client, alice, offset):
+    # PostgreSQL refused an OFFSET past 2**63 - 1 ("bigint out of range"): the view must never ask.
+    papers = PaperFactory.create_batch(3)
+    recommend(alice, papers, model_version())
+
+    response = alice_client.get("/feed/", {"offset": offset})
+
+    assert response.status_code == 200
+    assert feed_card_ids(response) == [paper.pk for paper in papers]
+
+
+def test_an_offset_just_past_the_feed_shows_its_end(alice_client, alice):
+    recommend(alice, PaperFactory.create_batch(3), model_version())
+
+    assert feed_card_ids(alice_client.get("/feed/", {"offset": 3})) == []

@@ -94,7 +94,16 @@ def test_removing_from_another_users_list_leaves_their_item(alice_client, bob, p
 
 @pytest.mark.parametrize(
     "data",
-    [{}, {"add": "1", "remove": "1"}, {"add": "abc"}, {"add": "-3"}, {"remove": "99999999999999999999999"}],
+    [
+        {},
+        {"add": "1", "remove": "1"},
+        {"add": "abc"},
+        {"add": "-3"},
+        {"remove": "99999999999999999999999"},
+        # Past int()'s 4,300 digits: it raised, a 500 (found by tests/security/test_url_fuzz.py).
+        {"add": "1" * 5000},
+        {"add": "\N{ARABIC-INDIC DIGIT ONE}"},
+    ],
 )
 def test_a_malformed_save_is_refused(alice_client, paper, data):
     assert alice_client.post(save_url(paper), data, headers=HTMX).status_code == 400

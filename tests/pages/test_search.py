@@ -10,6 +10,9 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import example, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from pytest_django.asserts import assertContains, assertNotContains
 
 from papers import search
@@ -112,10 +115,12 @@ def test_a_10000_character_query_is_cut_with_a_note(client):
 def test_control_characters_in_the_query_do_not_error(client):
     PaperFactory(title="Spiking neural networks")
 
-    response = client.get("/search/", {"q": "spiking\x00 \x1b networks"})
+    response = client.get("/search/", {"q": "spiking\x1b \x07 networks"})
 
     assert response.status_code == 200
     assert len(card_ids(response)) == 1
+    # A NUL is refused before the search (tests/security/test_nul_bytes.py).
+    assert client.get("/search/", {"q": "spiking\x00 networks"}).status_code == 400
 
 
 def test_the_query_stays_in_the_header_search_box(client):
@@ -347,10 +352,60 @@ def test_sqlite_puts_papers_with_every_word_in_the_title_first(client):
 
 
 def test_clean_query_removes_control_characters_and_cuts_long_queries():
-    assert search.clean_query("  grid\x00cells \n\t ") == ("grid cells", False)
-    cut, truncated = search.clean_query("a" * 500)
-    assert truncated
+    assert search.clean_query("  grid\x00cells \n\t ") == ("grid cells", "")
+    cut, notice = search.clean_query("a" * 500)
     assert len(cut) == search.MAX_QUERY_LENGTH
+    assert notice == "Your query was longer than 200 characters, so only the first 200 were searched."
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "-" * 33,
+        "grid " + "- " * 40,
+        "-" * 200,
+        " ".join(["-x"] * 40),
+        "grid " + " OR ".join(["cells"] * 40),
+        '"a" -' * 40,
+    ],
+)
+def test_a_query_with_too_many_operators_is_cut_and_the_page_says_so(client, query):
+    # 33 negations in a row overflowed PostgreSQL's tsquery parser ("tsquery stack too small").
+    PaperFactory(title="Grid cells")
+
+    response = client.get("/search/", {"q": query})
+
+    assert response.status_code == 200
+    assertContains(response, "operators (-, OR), so only the part before the 11th was searched.")
+
+
+def test_a_query_with_a_few_operators_is_searched_whole():
+    for query in ("diffusion -image", "hippocampus OR grid cells", '"in-context learning" -survey'):
+        assert search.clean_query(query) == (query, "")
+
+
+def test_hyphens_inside_words_are_not_operators():
+    query = "state-of-the-art " * 6 + "x-y-z-w-v-u-t-s-r-q-p"
+
+    assert search.clean_query(query)[1] == ""
+
+
+operator_storms = st.lists(
+    st.sampled_from(
+        ["-", "- ", "--", " OR ", "or ", '"', "x", " ", "-x ", "a-b", "(", ")", "!", "|", "&", "<->"]
+    ),
+    max_size=150,
+).map("".join)
+
+
+@given(operator_storms | st.text(max_size=300))
+@example("-" * 33)
+@example("x " + "- " * 40)
+@hypothesis_settings(max_examples=150, deadline=None)
+def test_any_cleaned_query_can_be_searched(raw):
+    query, _ = search.clean_query(raw)
+
+    list(Paper.objects.search(query)[:1])
 
 
 def test_the_highlight_filter_escapes_before_marking():

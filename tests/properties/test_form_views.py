@@ -38,6 +38,12 @@ def stranger() -> Client:
     return Client(REMOTE_ADDR=f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}")
 
 
+def answers_to(sent: str, answers: tuple[int, ...]) -> tuple[int, ...]:
+    """`answers`, or only 400 when `sent` holds a NUL: papers.middleware.RefuseNulMiddleware refuses it
+    before any view."""
+    return (400,) if "\x00" in sent else answers
+
+
 def no_server_error(response: Any) -> None:
     assert response.status_code < 500, response.content[:500]
 
@@ -170,11 +176,12 @@ def test_an_arbitrary_sign_up_link_creates_no_account(alice, token, password):
     with rolled_back():
         path = f"/accounts/signup/confirm/{quote(token, safe='')}/"
         client = stranger()
-        for response in (
-            client.get(path),
-            client.post(path, {"new_password1": password, "new_password2": password}),
-        ):
-            assert response.status_code in (200, 404)
+        answers = [
+            (token, client.get(path)),
+            (token + password, client.post(path, {"new_password1": password, "new_password2": password})),
+        ]
+        for sent, response in answers:
+            assert response.status_code in answers_to(sent, (200, 404))
         assert User.objects.count() == 1
 
 
@@ -182,7 +189,7 @@ def test_an_arbitrary_sign_up_link_creates_no_account(alice, token, password):
 def test_logging_in_with_anything_is_a_page_or_a_lockout(alice, username, password):
     with rolled_back():
         response = stranger().post("/accounts/login/", {"username": username, "password": password})
-        assert response.status_code in (200, 302, 429)
+        assert response.status_code in answers_to(username + password, (200, 302, 429))
 
 
 @given(email=texts | st.emails())

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from papers.forms import (
+    MAX_DATABASE_INT,
     ItemNoteForm,
     ItemStatusForm,
     NewListForPaperForm,
@@ -20,6 +21,8 @@ from papers.forms import (
     ReorderForm,
     SaveForm,
     UpvoteForm,
+    bounded_int,
+    database_id,
 )
 from papers.models import ReadingList, ReadingListItem
 from papers.reading_lists import ListNameTaken, reading_list_create
@@ -169,3 +172,43 @@ def test_the_account_deletion_form_only_accepts_the_right_password(alice, passwo
     form = AccountDeleteForm({"password": password}, user=alice)
 
     assert check(form) == (password == "correct horse battery staple")
+
+
+# Integers from a request (papers.forms.bounded_int): ASCII digits in range, nothing else.
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12", 12),
+        ("0012", 12),
+        ("-5", -5),
+        ("-6", None),
+        ("1001", None),
+        ("", None),
+        (" 12", None),
+        ("+12", None),
+        ("1_2", None),
+        ("12.0", None),
+        ("\u0661\u0662", None),  # Arabic-Indic digits, which int() reads as 12
+        ("\u00b9", None),  # superscript one, which str.isdigit takes and int() refuses
+        ("9" * 5000, None),  # past int()'s 4,300-digit limit: no exception
+        ("-", None),
+    ],
+)
+def test_bounded_int_takes_ascii_digits_in_range_only(text, expected):
+    assert bounded_int(text, minimum=-5, maximum=1000) == expected
+
+
+def test_a_database_id_fits_a_bigint():
+    assert database_id(str(MAX_DATABASE_INT)) == MAX_DATABASE_INT
+    assert database_id(str(MAX_DATABASE_INT + 1)) is None
+    assert database_id("0") is None
+    assert database_id("-1") is None
+
+
+@given(st.text(max_size=30) | st.integers().map(str))
+def test_bounded_int_is_a_number_in_range_or_none(text):
+    number = bounded_int(text, minimum=0, maximum=10**6)
+
+    assert number is None or (0 <= number <= 10**6 and int(text) == number)

@@ -150,3 +150,18 @@ def test_behind_a_proxy_the_client_address_is_the_one_the_proxy_added(settings, 
 
     assert response.status_code == 429
     assertRedirects(other_client, "/", fetch_redirect_response=False)
+
+
+def test_a_username_longer_than_any_is_a_wrong_login_not_a_server_error(client, alice):
+    # django-axes stores each failed username in a 255-character column and did not cut it: PostgreSQL
+    # refused the insert, and the login page answered 500 (found by tests/security/test_url_fuzz.py).
+    response = log_in(client, "x" * 5000, WRONG)
+
+    assertContains(response, INVALID_LOGIN)
+    assert AccessAttempt.objects.get().username == "x" * 255
+
+
+def test_five_failures_with_one_over_long_username_still_lock_it_out(client, alice):
+    *_, fifth = fail(client, "y" * 300, 5)
+
+    assert fifth.status_code == 429

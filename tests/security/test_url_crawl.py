@@ -9,64 +9,45 @@ bob (another user). For each:
 (d) nothing answers 500, and a stranger's POST with a valid CSRF token changes none of alice's rows.
 
 The admin is crawled anonymously (every page must send a stranger to its login) and is left out of (b).
-New URLs are crawled as they are added; only FILLERS below says how to fill a path argument by name.
+New URLs are crawled as they are added; only the fillers of tests/security/world.py say how to fill a
+path argument, by its name.
 """
 
 from __future__ import annotations
 
-import datetime
 import itertools
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.contrib.auth.tokens import default_token_generator
-from django.contrib.contenttypes.models import ContentType
-from django.core import signing
 from django.db import connection
 from django.http import HttpResponseBase
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
-from papers.exports import FORMATS
 from papers.models import Dismissal, Paper, Profile, ReadingList, ReadingListItem, Upvote
-from papers.reading_lists import default_reading_list, reading_list_share
-from papers.views.accounts import SIGNUP_TOKEN_SALT
-from papers.votes import paper_dismiss, paper_upvote
 from recommender.models import FeedImpression
-from tests.factories import PaperFactory, UserFactory
 from tests.security.conftest import CRAWL_STATS, HTMX
 from tests.security.urlconf import Route, all_routes
+from tests.security.world import (
+    ALICE_EMAIL,
+    PAPER_PK,
+    PRIVATE_ITEM_PK,
+    PRIVATE_LIST_PK,
+    PRIVATE_PKS,
+    PRIVATE_TEXTS,
+    SHARED_ITEM_PK,
+    World,
+)
 
 ROUTES = all_routes()
 SITE_ROUTES = [route for route in ROUTES if not route.is_admin]
 ADMIN_ROUTES = [route for route in ROUTES if route.is_admin]
 VISITORS = ("anonymous", "alice", "bob")
 
-# Each model's keys in a range of its own (rows created later follow on from them), so a list's id is never
-# also a paper's or one of bob's, and a nine-digit item id in a page cannot be a coincidence.
-PAPER_PK, OTHER_PAPER_PK = 610_000_001, 610_000_002
-PRIVATE_LIST_PK, SHARED_LIST_PK = 620_000_001, 620_000_002
-PRIVATE_ITEM_PK, SHARED_ITEM_PK = 734_019_281, 734_019_282
-PRIVATE_PKS = frozenset({PRIVATE_LIST_PK, SHARED_LIST_PK, PRIVATE_ITEM_PK, SHARED_ITEM_PK})
-
-# Alice's private data: none of it may be in a response to bob or a stranger, whatever the URL.
-ALICE_EMAIL = "alice.zephyr@example.org"
-PRIVATE_TEXTS = (
-    "Zephyr shelf 7Q3",  # her private list's name
-    "Zephyr description 4K1",  # its description
-    "Zephyr note 9W2",  # her note on its item
-    "Zephyr shared-list note 5T8",  # her note on an item of her shared list (shared pages show no notes)
-    ALICE_EMAIL,
-    str(PRIVATE_ITEM_PK),
-    str(SHARED_ITEM_PK),
-)
 # Views that take a POST without a CSRF token on purpose, and why. Any other csrf_exempt view fails.
 CSRF_EXEMPT = {
     "papers:digest_unsubscribe": "RFC 8058 one-click unsubscribe: mail clients post with no cookie and no "
@@ -91,68 +72,6 @@ STRANGER_POST = {
     "email": ALICE_EMAIL,
     "next": "/",
 }
-
-
-@dataclass
-class World:
-    alice: User
-    bob: User
-    # How to fill each path argument, by its name: every value is tried.
-    fillers: dict[str, list[Any]]
-    # Secrets that must not leak, unless the URL itself carries them.
-    tokens: tuple[str, ...]
-    # A URL carrying this is alice's own access (her private feeds and exports): not a leak check.
-    feed_token: str
-
-    def client(self, visitor: str, **kwargs: Any) -> Client:
-        client = Client(**kwargs)
-        if visitor != "anonymous":
-            client.force_login(self.alice if visitor == "alice" else self.bob)
-        return client
-
-
-@pytest.fixture
-def world(db) -> World:
-    alice = UserFactory(username="alice", email=ALICE_EMAIL)
-    bob = UserFactory(username="bob", email="bob.other@example.org")
-    paper = PaperFactory(pk=PAPER_PK, arxiv_id="2401.55555", title="Grid cells in public")
-    other = PaperFactory(pk=OTHER_PAPER_PK, arxiv_id=None, title="A paper known only by its title")
-    private_list = ReadingList.objects.create(
-        pk=PRIVATE_LIST_PK, owner=alice, name=PRIVATE_TEXTS[0], description=PRIVATE_TEXTS[1]
-    )
-    shared_list = ReadingList.objects.create(pk=SHARED_LIST_PK, owner=alice, name="Alice's public shelf")
-    ReadingListItem.objects.create(
-        pk=PRIVATE_ITEM_PK, reading_list=private_list, paper=paper, note=PRIVATE_TEXTS[2], status="reading"
-    )
-    ReadingListItem.objects.create(
-        pk=SHARED_ITEM_PK, reading_list=shared_list, paper=other, note=PRIVATE_TEXTS[3], position=1
-    )
-    share_token = reading_list_share(reading_list=shared_list)
-    default_reading_list(alice)
-    paper_upvote(user=alice, paper=paper)
-    paper_dismiss(user=alice, paper=PaperFactory(title="A paper alice hid"))
-    feed_token = Profile.for_user(alice).feed_token
-    reset_token = default_token_generator.make_token(alice)
-    signup_token = signing.dumps(
-        {"u": "carol", "e": "carol@example.org", "n": ""}, salt=SIGNUP_TOKEN_SALT, compress=True
-    )
-    fillers: dict[str, list[Any]] = {
-        "pk": [PAPER_PK, OTHER_PAPER_PK, PRIVATE_LIST_PK, PRIVATE_ITEM_PK, SHARED_LIST_PK],
-        "arxiv_id": [paper.arxiv_id, f"{paper.arxiv_id}v2"],
-        "day": [datetime.date(2024, 1, 10)],
-        "fmt": list(FORMATS),
-        "token": [share_token, feed_token, reset_token, signup_token],
-        "share_token": [share_token],
-        "feed_token": [feed_token],
-        "uidb64": [urlsafe_base64_encode(force_bytes(alice.pk))],
-        # The admin's arguments (crawled anonymously).
-        "app_label": ["papers"],
-        "object_id": [str(PRIVATE_LIST_PK)],
-        "id": [alice.pk],
-        "content_type_id": [ContentType.objects.get_for_model(ReadingList).pk],
-        "url": ["no-such-admin-page/"],
-    }
-    return World(alice, bob, fillers, (share_token, feed_token, reset_token), feed_token)
 
 
 def rows_written() -> int:

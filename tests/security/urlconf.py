@@ -1,7 +1,7 @@
 """Every URL pattern in the URL configuration, and how to turn one into concrete URLs.
 
 The patterns come from the resolver, so a URL added later is crawled without any change here. What is
-listed by hand is only how to fill a path argument, by its name (`FILLERS` in test_url_crawl.py); an
+listed by hand is only how to fill a path argument, by its name (the fillers in world.py); an
 argument without a filler gets a placeholder of its converter's type, and is reported.
 """
 
