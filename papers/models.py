@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Cast, Lower, Power
+from django.utils.dateformat import format as date_format
 
 from papers import search
 from papers.bulk_insert import insert_rows
@@ -277,6 +278,32 @@ class Paper(models.Model):
     def shown_date(self) -> datetime.date | None:
         """The date a card shows: the listing day, else the paper's own date; None when unknown."""
         return self.listed_on or self.published_on
+
+    @property
+    def date_label(self) -> str:
+        """`shown_date` as a card writes it, to the precision it is known: "10 Jan 2024", "Jan 2024",
+        "2017", or "date unknown"."""
+        if self.listed_on:
+            return date_format(self.listed_on, "j M Y")
+        return self.published_short_label or "date unknown"
+
+    @property
+    def published_label(self) -> str:
+        """The paper's own date as its page writes it, to the precision it is known."""
+        return self._published_label("j F Y", "F Y")
+
+    @property
+    def published_short_label(self) -> str:
+        """The same, as a list writes it: "10 Jan 2024", "Jan 2024", "2017"."""
+        return self._published_label("j M Y", "M Y")
+
+    def _published_label(self, day_format: str, month_format: str) -> str:
+        if self.published_on is None:
+            return ""
+        if self.published_precision == self.DatePrecision.YEAR:
+            return str(self.published_on.year)
+        month = self.published_precision == self.DatePrecision.MONTH
+        return date_format(self.published_on, month_format if month else day_format)
 
     @property
     def total_upvotes(self) -> int:
