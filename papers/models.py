@@ -332,7 +332,10 @@ class PaperAuthor(models.Model):
     @classmethod
     def rows_for(cls, paper_id: int, authors: Any) -> list[PaperAuthor]:
         names = [name for name in authors or [] if isinstance(name, str) and name.strip()]
-        rows = [cls(paper_id=paper_id, position=n, name=name, key=author_key(name)) for n, name in enumerate(names)]
+        rows = [
+            cls(paper_id=paper_id, position=n, name=name, key=author_key(name))
+            for n, name in enumerate(names)
+        ]
         # A "name" of punctuation alone has no key; it is not an author anyone can look up.
         return [row for row in rows if row.key]
 

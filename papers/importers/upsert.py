@@ -45,7 +45,11 @@ IMPORTED_FIELDS = (
 )
 FILL_IF_EMPTY = ("organization", "categories", "url", "doi", "code_url")
 # How much of a publication date each precision knows, to prefer the more exact of two.
-_PRECISION_RANK = {Paper.DatePrecision.YEAR: 0, Paper.DatePrecision.MONTH: 1, Paper.DatePrecision.DAY: 2}
+_PRECISION_RANK: dict[str, int] = {
+    Paper.DatePrecision.YEAR: 0,
+    Paper.DatePrecision.MONTH: 1,
+    Paper.DatePrecision.DAY: 2,
+}
 # What a search matches and orders by (papers.search): a change to any of them reorders stored rankings.
 RANKED_FIELDS = frozenset({"title", "abstract", "authors", "listed_on"})
 ORIGIN_MAX_CHARS = 500
@@ -87,10 +91,10 @@ def import_records(
 def known_papers_only(records: Iterable[ParsedItem]) -> list[PaperRecord]:
     """The records of papers the catalogue already has by arXiv id (one query): for sources that
     describe new versions of papers, which must not add papers of their own."""
-    records = [record for record in records if isinstance(record, PaperRecord) and record.arxiv_id]
-    ids = {record.arxiv_id for record in records if isinstance(record.arxiv_id, str)}
+    described = [record for record in records if isinstance(record, PaperRecord) and record.arxiv_id]
+    ids = {record.arxiv_id for record in described if isinstance(record.arxiv_id, str)}
     known = set(Paper.objects.filter(arxiv_id__in=ids).values_list("arxiv_id", flat=True)) if ids else set()
-    return [record for record in records if record.arxiv_id in known]
+    return [record for record in described if record.arxiv_id in known]
 
 
 def _run_now(function: Callable[..., _T], *args: Any) -> Future[_T]:
@@ -207,7 +211,9 @@ def merge_record(paper: Paper, record: PaperRecord) -> set[str]:
     if record.arxiv_version and (paper.arxiv_version or 0) < record.arxiv_version:
         changes["arxiv_version"] = record.arxiv_version
         changes["arxiv_updated_on"] = record.arxiv_updated_on
-    elif record.arxiv_version == paper.arxiv_version and record.arxiv_updated_on and not paper.arxiv_updated_on:
+    elif (
+        record.arxiv_version == paper.arxiv_version and record.arxiv_updated_on and not paper.arxiv_updated_on
+    ):
         changes["arxiv_updated_on"] = record.arxiv_updated_on
     changes = {name: value for name, value in changes.items() if getattr(paper, name) != value}
     for name, value in changes.items():

@@ -96,11 +96,15 @@ def import_into_list(
             if (entry.label, entry.line) in tried:
                 continue
             if entry.arxiv_id in lookup.unknown:
-                result.unmatched.append(Unmatched(entry.label, f"unknown arXiv id {entry.arxiv_id}", entry.line))
+                result.unmatched.append(
+                    Unmatched(entry.label, f"unknown arXiv id {entry.arxiv_id}", entry.line)
+                )
             elif entry.arxiv_id in lookup.failed:
                 result.unmatched.append(Unmatched(entry.label, lookup.failed[entry.arxiv_id], entry.line))
         result.unmatched += [
-            Unmatched(entry.label, f"not in the catalogue, and its details are unusable: {reason}", entry.line)
+            Unmatched(
+                entry.label, f"not in the catalogue, and its details are unusable: {reason}", entry.line
+            )
             for entry, reason in unusable.items()
         ]
         on_list = set(reading_list.items.values_list("paper_id", flat=True))

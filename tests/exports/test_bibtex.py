@@ -46,7 +46,8 @@ def test_special_characters_are_escaped_and_read_back_unchanged():
     text = render_bibtex([entry(title=title, abstract="Braces {balanced} & 100%")])
 
     assert (
-        r"title = {{50\% of C\# \& \{Sets\} use snake\_case \textasciitilde{} y\textasciicircum{}x at \$5" in text
+        r"title = {{50\% of C\# \& \{Sets\} use snake\_case \textasciitilde{} y\textasciicircum{}x at \$5"
+        in text
     )
     fields = parse(text).entries[0]
     assert fields["title"].startswith("50% of C# & {Sets} use snake_case ~ y")
@@ -57,7 +58,10 @@ def test_special_characters_are_escaped_and_read_back_unchanged():
 def test_tex_math_in_a_title_is_set_as_math():
     text = render_bibtex([entry(title="GenM$^3$ and M^{3} with $\\ell_1$, x_1 and N^{-1}: 100% $5 \\ $6")])
 
-    assert r"title = {{GenM$^3$ and M$^{3}$ with $\ell_1$, x$_1$ and N$^{-1}$: 100\% \$5 \textbackslash{} \$6}}" in text
+    assert (
+        r"title = {{GenM$^3$ and M$^{3}$ with $\ell_1$, x$_1$ and N$^{-1}$: 100\% \$5 \textbackslash{} \$6}}"
+        in text
+    )
 
 
 def test_an_unpaired_brace_cannot_end_the_field_early():
@@ -86,7 +90,17 @@ def test_particles_stay_with_the_family_name_and_groups_are_kept_whole():
 
 def test_a_paper_with_no_authors_and_no_date_says_so_instead_of_inventing_them():
     text = render_bibtex(
-        [entry(authors=[], author_count=8, published_on=None, listed_on=None, arxiv_id=None, url="", categories=[])]
+        [
+            entry(
+                authors=[],
+                author_count=8,
+                published_on=None,
+                listed_on=None,
+                arxiv_id=None,
+                url="",
+                categories=[],
+            )
+        ]
     )
 
     assert text.splitlines() == [

@@ -18,7 +18,9 @@ from tests.factories import PaperFactory
 
 pytestmark = pytest.mark.django_db
 
-ECLIPSE = "λ-ECLIPSE: Multi-Concept Personalized Text-to-Image Diffusion Models by Leveraging CLIP Latent Space"
+ECLIPSE = (
+    "λ-ECLIPSE: Multi-Concept Personalized Text-to-Image Diffusion Models by Leveraging CLIP Latent Space"
+)
 NOTE = "Compare with CLIP.\nSecond line: ablations."
 
 
@@ -43,7 +45,7 @@ def shelf(alice) -> ReadingList:
     )
     genm = PaperFactory(
         arxiv_id="2503.14919",
-        title="GenM$^3$: Generative Pretrained Multi-path Motion Model for Text Conditional Human Motion Generation",
+        title="GenM$^3$: Generative Pretrained Multi-path Motion Model for Human Motion Generation",
         authors=["Junyu Shi", "Lijiang Liu"],
         published_on=datetime.date(2025, 3, 19),
     )
@@ -60,7 +62,9 @@ def shelf(alice) -> ReadingList:
     reading_list = ReadingList.objects.create(owner=alice, name="Thesis")
     for paper, status in [(eclipse, "reading"), (genm, "read"), (toy, "to_read")]:
         item = reading_list_add(reading_list=reading_list, paper=paper)
-        ReadingListItem.objects.filter(pk=item.pk).update(status=status, note=NOTE if paper is eclipse else "")
+        ReadingListItem.objects.filter(pk=item.pk).update(
+            status=status, note=NOTE if paper is eclipse else ""
+        )
     return reading_list
 
 
@@ -96,7 +100,9 @@ def test_citeproc_prints_each_entry_truthfully(client, alice, shelf, tmp_path, p
     client.force_login(alice)
     printed = cite_everything(pandoc, export(client, shelf, extension, tmp_path), tmp_path)
 
-    eclipse, genm, toy = sorted(entries_of(printed), key=lambda line: ("Patel" not in line, "Shi" not in line))
+    eclipse, genm, toy = sorted(
+        entries_of(printed), key=lambda line: ("Patel" not in line, "Shi" not in line)
+    )
     assert eclipse.startswith("Patel, Maitreya, Sangmin Jung, Chitta Baral, and Yezhou Yang. 2024.")
     # The Greek letter keeps its case; "arXiv" is printed once, and the id once, in the arXiv DOI.
     assert "“λ-ECLIPSE: Multi-Concept" in eclipse
@@ -136,9 +142,10 @@ def test_the_bibtex_export_carries_statuses_and_notes_where_pandoc_reads_them(
 
 def test_the_csl_json_export_carries_statuses_and_notes(client, alice, shelf, tmp_path):
     client.force_login(alice)
-    items = {item["number"] if "number" in item else item["id"]: item for item in json.loads(
-        export(client, shelf, "json", tmp_path).read_text(encoding="utf-8")
-    )}
+    items = {
+        item["number"] if "number" in item else item["id"]: item
+        for item in json.loads(export(client, shelf, "json", tmp_path).read_text(encoding="utf-8"))
+    }
 
     eclipse = items["arXiv:2402.05195"]
     assert eclipse["keyword"] == "cs.CV, status: reading"
@@ -155,7 +162,10 @@ def test_rispy_reads_the_ris_export_with_types_statuses_and_notes(client, alice,
     assert eclipse["keywords"] == ["cs.CV", "status: reading"]
     assert "\n".join(eclipse["notes"]) == NOTE
     assert eclipse["doi"] == "10.48550/arXiv.2402.05195"
-    assert "GenM³: Generative Pretrained Multi-path Motion Model for Text Conditional Human Motion Generation" in by_title
+    assert (
+        "GenM³: Generative Pretrained Multi-path Motion Model for Text Conditional Human Motion Generation"
+        in by_title
+    )
     toy = by_title["Toy Models of Superposition"]
     assert toy["keywords"] == ["status: to read"]
     assert toy["notes"] == ["Names of its 8 authors and date not known to Papershelf"]

@@ -196,7 +196,9 @@ def test_with_arxiv_unreachable_onboarding_completes_and_says_which_ids_were_not
     known = PaperFactory(arxiv_id="2401.00001")
 
     response = alice_client.post(
-        "/onboarding/", {"topics": ["spiking, neuromorphic, snn"], "ids": "2401.00001 2401.05334"}, follow=True
+        "/onboarding/",
+        {"topics": ["spiking, neuromorphic, snn"], "ids": "2401.00001 2401.05334"},
+        follow=True,
     )
 
     assertContains(response, "Added 1 paper to Read later.")

@@ -193,7 +193,9 @@ def test_papers_on_a_readers_lists_updated_since_a_day():
     not_saved = PaperFactory(arxiv_version=3, arxiv_updated_on=datetime.date(2024, 1, 22))
     saved_v3 = PaperFactory(arxiv_version=3, arxiv_updated_on=datetime.date(2024, 1, 25))
     for paper in (saved_v2, saved_old_v2, saved_v1, saved_v3):
-        reading_list_add(reading_list=ReadingList.objects.create(owner=reader, name=f"L{paper.pk}"), paper=paper)
+        reading_list_add(
+            reading_list=ReadingList.objects.create(owner=reader, name=f"L{paper.pk}"), paper=paper
+        )
     # On two of the reader's lists, and on someone else's: once.
     reading_list_add(reading_list=ReadingList.objects.create(owner=reader, name="Twice"), paper=saved_v3)
     reading_list_add(reading_list=ReadingList.objects.create(owner=other, name="Theirs"), paper=not_saved)

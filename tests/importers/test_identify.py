@@ -64,7 +64,9 @@ def test_a_seed_paper_gets_its_arxiv_id_author_names_dates_and_links(http):
     import_file(seed("003"), today=TODAY)
     urhand = Paper.objects.get(title="URHand: Universal Relightable Hands")
     assert (urhand.arxiv_id, urhand.authors, urhand.author_count) == (None, [], 23)
-    Paper.objects.exclude(pk=urhand.pk).update(arxiv_lookup_at=datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC))
+    Paper.objects.exclude(pk=urhand.pk).update(
+        arxiv_lookup_at=datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC)
+    )
     http.get(ARXIV_URL, body=URHAND, match=title_query("urhand universal relightable hands"))
 
     result = identify_papers.delay().get()

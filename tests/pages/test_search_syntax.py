@@ -108,4 +108,9 @@ def test_the_syntax_reads_like_websearch_to_tsquery(query, groups):
 
 
 def test_highlighted_words_leave_out_exclusions():
-    assert search.query_terms('Grid "place cells" -rat OR hippocampus') == ["grid", "place", "cells", "hippocampus"]
+    assert search.query_terms('Grid "place cells" -rat OR hippocampus') == [
+        "grid",
+        "place",
+        "cells",
+        "hippocampus",
+    ]

@@ -69,7 +69,9 @@ def test_a_card_shows_the_papers_own_date_when_it_has_no_listing_day(client):
 
 
 def test_the_paper_page_says_the_date_is_unknown_and_names_its_source_not_a_file(client):
-    paper = undated(title="Toy Models of Superposition", imported_from="../shared/seeds/002_5c0671788d45ae74.txt")
+    paper = undated(
+        title="Toy Models of Superposition", imported_from="../shared/seeds/002_5c0671788d45ae74.txt"
+    )
 
     response = client.get(paper.get_absolute_url())
 
