@@ -435,7 +435,7 @@ def test_bib_entries_new_to_the_catalogue_become_papers_from_their_own_metadata(
     assert spikes.title == "Spikes, Synapses and François' Rule"
     assert spikes.authors == ["François Dupont", "Google and DeepMind", "Jan van der Berg"]
     assert (spikes.published_on, spikes.published_precision) == (datetime.date(2021, 3, 1), "month")
-    assert spikes.abstract == "We study spikes with \u03b1 waves."
+    assert spikes.abstract == "We study spikes with $\\alpha$ waves."
     assert (spikes.arxiv_id, spikes.source, spikes.listed_on) == (None, Paper.Source.USER, None)
     # arXiv could not be asked: the file's eprint is kept, with the file's own details.
     dendrites = Paper.objects.get(arxiv_id="2306.01234")
