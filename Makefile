@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 export DEBUG ?= true
 PORT ?= 8000
 
-.PHONY: run setup test lint browser lock clean
+.PHONY: run setup test lint browser pandoc lock clean
 
 # The venv is re-synced whenever the lock file changes; pip checks every hash in it.
 $(VENV)/.installed: requirements.lock
@@ -31,12 +31,16 @@ run: setup
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Export tests read our files with the client a reader would use: pandoc's citeproc (Debian's package).
+pandoc:
+	@command -v pandoc >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pandoc >/dev/null; }
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(VENV)/.installed browser
+test: $(VENV)/.installed browser pandoc
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory lint

@@ -1,5 +1,7 @@
 """Full-text search over the catalogue: PostgreSQL's stored tsvector, with a LIKE fallback on SQLite.
 
+Both understand the same web-style syntax (papers.search_syntax): "a phrase", -exclusions and OR.
+
 `Paper.objects.search(q)` ranks; `attach_headlines(papers, q)` adds highlighted snippets to the few rows
 of the page being shown. Highlights travel as private-use sentinel characters, never as HTML, so the
 template filter `highlight` can escape the text first and only then turn the sentinels into <mark> tags.
@@ -34,10 +36,24 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import BooleanField, Case, DateField, F, Func, IntegerField, Q, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from papers import search_syntax
 
 if TYPE_CHECKING:
     from papers.models import Paper, PaperQuerySet
@@ -66,7 +82,6 @@ _CONTROL_OR_SENTINEL = re.compile(r"[\x00-\x1f\x7f\ue000\ue001]")
 # strange query sooner; missing one could let the parser's stack overflow.
 _OPERATOR = re.compile(r"(?<!\w)-|(?<!\w)or(?!\w)", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s+")
-_WORD = re.compile(r"\w+", re.UNICODE)
 # In a parsed query, a phrase operator (<-> or <N>), and a hyphenated word followed by its parts, as
 # websearch_to_tsquery writes it: 'fine-tun' <-> 'fine' <-> 'tune'. Lexemes quote a quote by doubling it.
 _PHRASE_OPERATOR = r"<(?:-|\d+)>"
@@ -187,15 +202,52 @@ def parse_query(query: str) -> str:
     match. When both parses agree, as they do for most words, the query is not doubled: "'sensor' |
     'sensor'" would make the planner expect twice the matches.
     """
+    syntax = search_syntax.parse(query)
+    if search_syntax.has_negation(syntax):
+        return _parse_with_exclusions(syntax)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT websearch_to_tsquery('english', %s)::text, websearch_to_tsquery('simple', %s)::text",
             [query, query],
         )
         english, simple = cursor.fetchone()
+    return _either(english, simple)
+
+
+def _either(english: str, simple: str) -> str:
     if not english or not simple or english == simple:
         return english or simple
     return f"({english}) | ({simple})"
+
+
+def _parse_with_exclusions(syntax: search_syntax.Query) -> str:
+    """The tsquery of a query with -exclusions, built group by group from `syntax`.
+
+    Parsed whole, "(english) | (simple)" would let an excluded word back in through the other parse:
+    in "gan -image" the simple parse excludes 'image', which no title holds (titles are stemmed to
+    'imag'), so its 'gan' branch matched papers about images. Here an excluded term is excluded in both
+    forms, and each group's other terms keep the "(english) | (simple)" of a query without exclusions.
+    One round trip parses every piece.
+    """
+    pieces: list[str] = []
+    for group in syntax:
+        pieces.append(" ".join(f'"{term.text}"' for term in group if not term.negated))
+        pieces += [f'"{term.text}"' for term in group if term.negated]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT websearch_to_tsquery('english', piece)::text, websearch_to_tsquery('simple', piece)::text"
+            " FROM unnest(%s::text[]) WITH ORDINALITY AS pieces(piece, n) ORDER BY n",
+            [pieces],
+        )
+        parsed = iter([_either(english, simple) for english, simple in cursor.fetchall()])
+    groups = []
+    for group in syntax:
+        included = next(parsed)
+        excluded = [f"!({piece})" for term in group if term.negated and (piece := next(parsed))]
+        parts = ([f"({included})"] if included else []) + excluded
+        if parts:
+            groups.append(" & ".join(parts))
+    return " | ".join(f"({group})" for group in groups) if len(groups) > 1 else "".join(groups)
 
 
 def without_compound_parts(tsquery: str) -> str:
@@ -346,28 +398,50 @@ def _headlines_on_postgresql(pks: list[int], query: str) -> dict[int, tuple[str,
     return {pk: (title, abstract) for pk, title, abstract in rows}
 
 
-# SQLite (development): LIKE on every row, good enough for a few thousand papers.
+# SQLite (development): LIKE on every row (a regular expression for a phrase), good enough for a few
+# thousand papers.
 
 
 def query_terms(query: str) -> list[str]:
-    """The words of a query, lowercased and deduplicated; SQLite has no query parser."""
-    return list(dict.fromkeys(word.lower() for word in _WORD.findall(query)))
+    """The words of a query a match may contain, lowercased and deduplicated (not the excluded ones)."""
+    return search_syntax.positive_words(search_syntax.parse(query))
+
+
+_TEXT_FIELDS = ("title", "abstract", "authors")
+
+
+def _term_in(field: str, term: search_syntax.Term) -> Q:
+    """`term` in `field`: a word anywhere (so "cell" finds "cells", as stemming would), a phrase as its
+    words in order with only spaces or punctuation between them ("in-context learning")."""
+    words = term.words
+    if len(words) == 1:
+        return Q(**{f"{field}__icontains": words[0]})
+    return Q(**{f"{field}__iregex": r"\W+".join(re.escape(word) for word in words)})
+
+
+def _term_anywhere(term: search_syntax.Term) -> Q:
+    found = Q()
+    for field in _TEXT_FIELDS:
+        found |= _term_in(field, term)
+    return found
 
 
 def _ranked_on_sqlite(queryset: PaperQuerySet, query: str) -> PaperQuerySet:
-    terms = query_terms(query)
-    if not terms:
+    syntax = search_syntax.parse(query)
+    if not syntax:
         return queryset.none()
-    matches = queryset
-    in_title = Q()
-    for term in terms:
-        matches = matches.filter(
-            Q(title__icontains=term) | Q(abstract__icontains=term) | Q(authors__icontains=term)
-        )
-        in_title &= Q(title__icontains=term)
-    # A paper with every word in its title comes before one that has them elsewhere.
-    rank = Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
-    return _rank_newest(queryset, matches.order_by("-listed_on", "-id"), rank)
+    matches = Q()
+    for group in syntax:
+        in_group = Q()
+        for term in group:
+            in_group &= ~_term_anywhere(term) if term.negated else _term_anywhere(term)
+        matches |= in_group
+    # A paper with more of the words in its title comes before one that has them elsewhere.
+    wanted = [term for group in syntax for term in group if not term.negated]
+    in_title = [Case(When(_term_in("title", term), then=Value(1)), default=Value(0)) for term in wanted]
+    rank: Any = sum(in_title[1:], in_title[0]) if in_title else Value(0)
+    rank = ExpressionWrapper(rank, output_field=IntegerField())
+    return _rank_newest(queryset, queryset.filter(matches).order_by("-listed_on", "-id"), rank)
 
 
 def mark_terms(text: str, terms: Iterable[str]) -> str:

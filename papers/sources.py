@@ -88,6 +88,28 @@ def fetch_latest_arxiv_papers(
     return _arxiv_query(params, listed_on=listed_on)
 
 
+def fetch_recently_updated_arxiv_papers(
+    *, categories: list[str] | None = None, max_results: int | None = None
+) -> list[ParsedItem]:
+    """The papers in `categories` whose newest version arXiv posted most recently, newest first: the
+    new versions (v2, v3…) of papers submitted earlier. No listing day: they are not new papers."""
+    categories = categories or settings.ARXIV_CATEGORIES
+    params = {
+        "search_query": " OR ".join(f"cat:{category}" for category in categories),
+        "sortBy": "lastUpdatedDate",
+        "sortOrder": "descending",
+        "start": 0,
+        "max_results": max_results or settings.ARXIV_FETCH_MAX_RESULTS,
+    }
+    return _arxiv_query(params)
+
+
+def search_arxiv_by_title(title_words: str, *, max_results: int = 10) -> list[ParsedItem]:
+    """arXiv's papers whose title holds `title_words` (plain words, no punctuation) as a phrase."""
+    params = {"search_query": f'ti:"{title_words}"', "start": 0, "max_results": max_results}
+    return _arxiv_query(params)
+
+
 def fetch_hf_daily_papers(*, date: datetime.date | None = None) -> list[ParsedItem]:
     """The Hugging Face Daily Papers of `date` (default: the latest day the API has)."""
     params = {"date": date.isoformat()} if date else {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from celery import shared_task
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from papers import sources
-from papers.importers import import_records
+from papers.importers import import_records, known_papers_only
 
 logger = logging.getLogger(__name__)
 
@@ -24,25 +25,49 @@ logger = logging.getLogger(__name__)
     max_retries=5,
 )
 def fetch_daily_papers() -> dict[str, dict[str, int]]:
-    """Import the newest arXiv submissions and today's Hugging Face Daily Papers.
+    """Import the newest arXiv submissions and today's Hugging Face Daily Papers, and record the new
+    arXiv versions (v2, v3…) of papers already in the catalogue.
 
-    Both sources are fetched and parsed before anything is written, and then written in one transaction:
+    Every source is fetched and parsed before anything is written, and then written in one transaction:
     a failure anywhere leaves the catalogue as it was, and the retry starts over. Running it twice is
-    harmless, since importing a paper again only merges.
+    harmless, since importing a paper again only merges. Papers still known only by title are then
+    looked up (`identify_papers`).
     """
     today = timezone.localdate()
     arxiv_items = sources.fetch_latest_arxiv_papers(listed_on=today)
+    time.sleep(sources.ARXIV_REQUEST_INTERVAL_SECONDS)
+    updated_items = sources.fetch_recently_updated_arxiv_papers()
     hf_items = sources.fetch_hf_daily_papers()
     with transaction.atomic():
         reports = {
             "arxiv": import_records(arxiv_items, origin=settings.ARXIV_API_URL, today=today),
+            # Only papers the catalogue has: an old paper's new version is not a new paper.
+            "arxiv_versions": import_records(
+                known_papers_only(updated_items), origin=settings.ARXIV_API_URL, today=today
+            ),
             "huggingface": import_records(hf_items, origin=settings.HF_DAILY_PAPERS_URL, today=today),
         }
+        transaction.on_commit(identify_papers.delay)
     for name, report in reports.items():
         logger.info("fetch_daily_papers %s: %s", name, report)
         for rejection in report.rejections:
             logger.warning("fetch_daily_papers rejected %s", rejection)
     return {name: report.counts() for name, report in reports.items()}
+
+
+@shared_task(ignore_result=True)
+def identify_papers() -> dict[str, int]:
+    """Look papers known only by title up on arXiv (papers/identify.py), a batch at a time; beat runs it
+    hourly and every import asks for a run. Does nothing when ARXIV_TITLE_LOOKUP is off."""
+    if not settings.ARXIV_TITLE_LOOKUP:
+        return {}
+    from papers.identify import identify_papers as identify
+
+    report = identify(limit=settings.ARXIV_TITLE_LOOKUP_BATCH)
+    logger.info("identify_papers: %s", report.counts())
+    if report.stopped:
+        logger.warning("identify_papers: stopped early, arXiv is unreachable: %s", report.stopped)
+    return report.counts()
 
 
 # --- Email digest (issue 5) ------------------------------------------------------------------------------

@@ -1,10 +1,14 @@
-"""BibTeX: one `@misc` per paper, arXiv papers with eprint/archivePrefix/primaryClass (biblatex and
-natbib styles both understand these).
+"""BibTeX: one `@misc` per paper. An arXiv paper is a preprint as Zotero writes one: publisher arXiv and
+the arXiv DOI (10.48550/arXiv.<id>), so the id is printed once, plus eprint/archivePrefix/primaryClass
+for biblatex and natbib styles.
 
-Text is treated as plain text and escaped, so a title with `50% & more` or `C#_{1}` comes out the way
-it was stored; Unicode is kept (biber, JabRef, Zotero and modern BibTeX setups read UTF-8). The whole
-title is wrapped in a second pair of braces so styles do not lowercase acronyms and names. URLs and DOIs
-are verbatim fields in biblatex, so they are not escaped, only kept brace-free.
+Text is treated as plain text and escaped, so a title with `50% & more` comes out the way it was stored,
+except for its TeX math (papers/exports/tex.py): `GenM$^3$` and `M^{3}` are set as math, M³. Unicode
+is kept (biber, JabRef, Zotero and modern BibTeX setups read UTF-8). The whole title is wrapped in a
+second pair of braces so styles change no letter's case ("λ-ECLIPSE" stays λ). URLs and DOIs are
+verbatim fields in biblatex, so they are not escaped, only kept brace-free. The owner's reading status
+goes to `keywords` (with the arXiv categories) and their note to `annote`; what the catalogue does not
+know yet (author names, a date) is said in `note`.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Sequence
 from papers.exports.entries import ExportEntry
 from papers.exports.keys import citation_keys
 from papers.exports.names import split_name
+from papers.exports.tex import split_math
 
 # BibTeX's month macros: `month = jan` sorts and localizes properly; `{January}` does not.
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -60,24 +65,37 @@ def bibtex_author(name: str) -> str:
     return f"{escape_bibtex(parts.family)}, {escape_bibtex(parts.given)}"
 
 
+def bibtex_title(title: str) -> str:
+    """The title as a BibTeX value: text escaped, math kept as math, all of it case-protected."""
+    parts = [escape_bibtex(piece) if kind == "text" else f"${piece}$" for kind, piece in split_math(title)]
+    return "{{" + "".join(parts) + "}}"
+
+
 def _render_entry(entry: ExportEntry, key: str) -> str:
     paper = entry.paper
-    fields: list[tuple[str, str]] = [("title", "{{" + escape_bibtex(paper.title) + "}}")]
+    fields: list[tuple[str, str]] = [("title", bibtex_title(paper.title))]
     if entry.authors:
         fields.append(("author", "{" + " and ".join(bibtex_author(name) for name in entry.authors) + "}"))
-    if entry.date:
-        fields.append(("year", f"{{{entry.date.year}}}"))
-        fields.append(("month", MONTHS[entry.date.month - 1]))
+    parts = entry.date_parts
+    if parts:
+        fields.append(("year", f"{{{parts[0]}}}"))
+    if len(parts) > 1:
+        fields.append(("month", MONTHS[parts[1] - 1]))
     if paper.arxiv_id:
+        fields.append(("publisher", "{arXiv}"))
         fields.append(("eprint", "{" + _verbatim(paper.arxiv_id) + "}"))
         fields.append(("archivePrefix", "{arXiv}"))
         if paper.primary_category:
             fields.append(("primaryClass", "{" + _verbatim(paper.primary_category) + "}"))
-    if paper.doi:
-        fields.append(("doi", "{" + _verbatim(paper.doi) + "}"))
+    if entry.doi:
+        fields.append(("doi", "{" + _verbatim(entry.doi) + "}"))
     url = paper.arxiv_abs_url or paper.url
     if url:
         fields.append(("url", "{" + _verbatim(url) + "}"))
+    if entry.unknown:
+        fields.append(("note", "{" + escape_bibtex(entry.unknown) + "}"))
+    if entry.tags:
+        fields.append(("keywords", "{" + escape_bibtex(", ".join(entry.tags)) + "}"))
     if paper.abstract:
         fields.append(("abstract", "{" + escape_bibtex(paper.abstract) + "}"))
     if entry.note:

@@ -1,8 +1,8 @@
 """Citation keys: first author's family name + year + first significant title word, lowercase ASCII.
 
 `lovelace2024analytical`. Keys several papers share get a, b, c… suffixes in paper-id order, so the same
-list exports the same keys every time, whatever order its items are in. A paper with no authors is
-"anon", one with no date "nd".
+list exports the same keys every time, whatever order its items are in. A paper whose authors are not
+known is "unknown" (not "anon": nobody said it was anonymous), one with no date "nd".
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ def base_key(entry: ExportEntry) -> str:
         family = split_name(entry.authors[0]).family
         # The last word of the family name: "van Beethoven" keys as "beethoven", as Zotero does.
         author = ascii_slug(family.split(" ")[-1]) or ascii_slug(family)
-    year = str(entry.date.year) if entry.date else "nd"
+    year = str(entry.year) if entry.year else "nd"
     words = (ascii_slug(word) for word in entry.paper.title.split())
     word = next((slug for slug in words if slug and slug not in _STOPWORDS), "")
-    return f"{author or 'anon'}{year}{word}"
+    return f"{author or 'unknown'}{year}{word}"
 
 
 def citation_keys(entries: Sequence[ExportEntry]) -> dict[int, str]:

@@ -1,5 +1,5 @@
-"""Markdown: a list a person reads (or pastes into notes): linked title, authors, year, arXiv link, and
-for the owner's own export the reading status and note."""
+"""Markdown: a list a person reads (or pastes into notes): linked title, authors, year, arXiv link, what
+is not known yet (author names, a date), and for the owner's own export the reading status and note."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from papers.exports.entries import ExportEntry
+from papers.exports.tex import plain_title
 
 AUTHORS_SHOWN = 10
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~])")
@@ -28,7 +29,7 @@ def escape_markdown(text: str) -> str:
 def _render_item(number: int, entry: ExportEntry) -> list[str]:
     paper = entry.paper
     url = paper.arxiv_abs_url or paper.url
-    title = escape_markdown(paper.title)
+    title = escape_markdown(plain_title(paper.title))
     lines = [f"{number}. **[{title}]({_link(url)})**" if url else f"{number}. **{title}**"]
     indent = " " * (len(str(number)) + 2)
     details = []
@@ -36,8 +37,10 @@ def _render_item(number: int, entry: ExportEntry) -> list[str]:
     if authors:
         shown = ", ".join(escape_markdown(name) for name in authors[:AUTHORS_SHOWN])
         details.append(shown + (" et al." if len(authors) > AUTHORS_SHOWN else ""))
-    if entry.date:
-        details.append(str(entry.date.year))
+    if entry.year:
+        details.append(str(entry.year))
+    if entry.unknown:
+        details.append(escape_markdown(entry.unknown))
     if paper.arxiv_id:
         details.append(f"[arXiv:{escape_markdown(paper.arxiv_id)}]({_link(paper.arxiv_abs_url)})")
     if paper.doi:

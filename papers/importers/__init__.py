@@ -9,7 +9,7 @@ from __future__ import annotations
 from papers.importers.files import ImportFileError, import_file
 from papers.importers.records import FormatError, InvalidRecord, Malformed, PaperRecord, ParsedItem
 from papers.importers.report import ImportReport, Rejection
-from papers.importers.upsert import import_records
+from papers.importers.upsert import import_records, known_papers_only
 
 __all__ = [
     "FormatError",
@@ -22,4 +22,5 @@ __all__ = [
     "Rejection",
     "import_file",
     "import_records",
+    "known_papers_only",
 ]

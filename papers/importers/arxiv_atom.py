@@ -11,12 +11,14 @@ import datetime
 import re
 import xml.etree.ElementTree as ET
 
+from papers.importers.code_links import find_code_url
 from papers.importers.records import FormatError, Malformed, PaperRecord, ParsedItem, strip_arxiv_version
 from papers.models import Paper
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 _ENTRY_START_RE = re.compile(r"<(?:[\w.-]+:)?entry[\s>/]")
+_VERSION_RE = re.compile(r"v(?P<version>\d+)$")
 _DOCTYPE_RE = re.compile(r"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -51,6 +53,12 @@ def arxiv_id_from_entry_id(entry_id: str) -> str:
     return strip_arxiv_version(tail.strip())
 
 
+def arxiv_version_from_entry_id(entry_id: str) -> int | None:
+    """`http://arxiv.org/abs/2401.01234v2` -> 2: an entry describes the paper's newest version."""
+    match = _VERSION_RE.search(entry_id.strip())
+    return int(match["version"]) if match else None
+
+
 def _entry_start_lines(text: str) -> list[int | None]:
     # ElementTree keeps no line numbers; rejection messages need them.
     lines: list[int | None] = []
@@ -76,16 +84,22 @@ def _entry_item(entry: ET.Element, line: int | None, listed_on: datetime.date | 
         term = category.get("term", "")
         if term and term not in categories:
             categories.append(term)
+    abstract = _text(entry, f"{ATOM}summary")
+    version = arxiv_version_from_entry_id(entry_id)
     return PaperRecord(
         title=title,
         source=Paper.Source.ARXIV_API,
         arxiv_id=arxiv_id,
-        abstract=_text(entry, f"{ATOM}summary"),
+        abstract=abstract,
         authors=[_text(author, f"{ATOM}name") for author in entry.findall(f"{ATOM}author")],
         categories=categories,
         published_on=_text(entry, f"{ATOM}published"),
         listed_on=listed_on,
         doi=_text(entry, f"{ARXIV}doi"),
+        # Authors name their code in the comment ("Code: https://github.com/…") as often as in the abstract.
+        code_url=find_code_url(_text(entry, f"{ARXIV}comment"), abstract),
+        arxiv_version=version,
+        arxiv_updated_on=_text(entry, f"{ATOM}updated") if version else None,
         line=line,
     )
 

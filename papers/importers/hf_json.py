@@ -4,8 +4,8 @@
   (shared/data/hf_daily_papers_753.json). Its one date is the paper's, and since every entry is a Daily
   Papers entry it is also the best listing day we have.
 - The list `GET https://huggingface.co/api/daily_papers` returns: items with a nested `paper` (`id`,
-  `title`, `summary`, `authors[].name`, `publishedAt`, `upvotes`), the listing day in the item's own
-  `publishedAt`, and an optional `organization` object.
+  `title`, `summary`, `authors[].name`, `publishedAt`, `upvotes`, and `githubRepo` when the paper has
+  code), the listing day in the item's own `publishedAt`, and an optional `organization` object.
 
 The whole document is decoded before any record is produced, so a truncated file is rejected whole.
 """
@@ -74,6 +74,7 @@ def _from_api_item(line: int | None, item: Any) -> ParsedItem:
         published_on=paper.get("publishedAt"),
         listed_on=item.get("publishedAt"),
         source_upvotes=paper.get("upvotes", 0),
+        code_url=paper.get("githubRepo") or item.get("githubRepo") or "",
         line=line,
     )
 

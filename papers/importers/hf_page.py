@@ -10,9 +10,12 @@ After the page chrome and the page's own date ("Jul 29") each entry is:
     <Mon D[, YYYY]> [upvotes]  optional; no year means the page's own year
 
 Blank lines carry no meaning (one capture has none), so the parser works on non-blank lines and tells
-them apart by shape. Dates without a year take the page's year: the year after the latest explicit year
-on the page when there is one, else the latest year in which the page date is not after the reference
-date, and never later than the reference date's year.
+them apart by shape. Dates without a year take the page's year, which only the page's own dates can tell:
+a page shows the year of every date outside its own year, and lists papers published before it, so it is
+from a year after the latest explicit year. That earliest possible year is taken, unless it would put the
+page after the reference date (`today`). A page without explicit years does not say its year: its page
+date and its year-less dates are unknown, and its papers get no listing day (they stay searchable, and
+keep any date another source gives them). So does a capture without a page date.
 """
 
 from __future__ import annotations
@@ -93,10 +96,10 @@ def parse_hf_page(text: str, *, today: datetime.date) -> Iterator[ParsedItem]:
     explicit_years = [entry.date.year for entry in entries if entry.date and entry.date.year]
     page_month_day = (page_date.month, page_date.day) if page_date else None
     page_year = resolve_page_year(page_month_day, explicit_years, today)
-    # A capture without a page date is listed on the day it was imported, so its papers still show on
-    # a daily page; a dated listing of the same paper from elsewhere is earlier and wins when merged.
-    listed_on: datetime.date | None = today
-    if page_date is not None:
+    # Without a page date, or without its year, the papers were listed on a day nobody can tell: they
+    # get no listing day rather than the day of the import.
+    listed_on: datetime.date | None = None
+    if page_date is not None and page_year is not None:
         listed_on = _date_in_year(page_date, page_year)
         if listed_on is None:
             yield Malformed(page_date_line, f"the page date is not a date in {page_year}")
@@ -106,21 +109,22 @@ def parse_hf_page(text: str, *, today: datetime.date) -> Iterator[ParsedItem]:
 
 def resolve_page_year(
     page_month_day: tuple[int, int] | None, explicit_years: list[int], today: datetime.date
-) -> int:
-    """The year of a page dated `page_month_day` that shows `explicit_years`, as of `today`."""
-    if explicit_years:
-        return min(max(explicit_years) + 1, today.year)
-    if page_month_day is None:
-        return today.year
-    month, day = page_month_day
-    # Eight years back always reaches a Feb 29.
-    for year in range(today.year, today.year - 8, -1):
+) -> int | None:
+    """The year of a page dated `page_month_day` that shows `explicit_years`, as of `today`; None when
+    the page does not tell (no explicit years) or its dates contradict `today`."""
+    if not explicit_years:
+        return None
+    year = max(explicit_years) + 1
+    if year > today.year:
+        return None
+    if page_month_day is not None:
+        month, day = page_month_day
         try:
-            if datetime.date(year, month, day) <= today:
-                return year
+            if datetime.date(year, month, day) > today:
+                return None
         except ValueError:
-            continue
-    return today.year
+            return year  # Feb 29 in a common year: reported by the caller as a malformed page date.
+    return year
 
 
 def _read_header(lines: list[tuple[int, str]]) -> tuple[_PageDate | None, int | None, int]:
@@ -237,13 +241,15 @@ def _date_in_year(date: _PageDate, year: int) -> datetime.date | None:
         return None
 
 
-def _record(entry: _Entry, page_year: int, listed_on: datetime.date | None) -> ParsedItem:
+def _record(entry: _Entry, page_year: int | None, listed_on: datetime.date | None) -> ParsedItem:
     published_on = None
     upvotes = 0
     if entry.date is not None:
-        published_on = _date_in_year(entry.date, entry.date.year or page_year)
-        if published_on is None:
-            return Malformed(entry.line, f"paper {entry.title!r}: {entry.date_text!r} is not a date")
+        year = entry.date.year or page_year
+        if year is not None:
+            published_on = _date_in_year(entry.date, year)
+            if published_on is None:
+                return Malformed(entry.line, f"paper {entry.title!r}: {entry.date_text!r} is not a date")
         upvotes = entry.date.upvotes or 0
     return PaperRecord(
         title=entry.title,

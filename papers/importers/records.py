@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import models
 
+from papers.importers.code_links import find_code_url
 from papers.models import ARXIV_ID_RE, Paper
 
 TITLE_MAX_CHARS = 1000
@@ -23,6 +24,8 @@ AUTHOR_NAME_MAX_CHARS = 1000
 MAX_AUTHORS = 10_000
 # PositiveIntegerField is a 32-bit integer on PostgreSQL; a larger value would fail the whole batch.
 MAX_COUNT = 2_147_483_647
+# PositiveSmallIntegerField's limit; arXiv versions run to a few dozen.
+MAX_VERSION = 32_767
 EARLIEST_YEAR = 1900
 # An arXiv category ("cs.LG", "q-bio.NC", "hep-th"); sources also list ACM and MSC classes, which are not.
 ARXIV_CATEGORY_RE = re.compile(r"^[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?$")
@@ -51,7 +54,8 @@ class InvalidRecord(ValueError):
 
 @dataclass(slots=True)
 class PaperRecord:
-    """One paper as a source describes it. Dates may be `date`s or ISO strings; `clean_record` decides."""
+    """One paper as a source describes it. Dates may be `date`s or ISO strings (`published_on` also
+    "2017" or "2017-06" when a source gives no more); `clean_record` decides."""
 
     title: Any
     source: str
@@ -67,6 +71,13 @@ class PaperRecord:
     source_upvotes: Any = 0
     url: Any = ""
     doi: Any = ""
+    # The source's own link to the code; when empty, a repository the abstract names.
+    code_url: Any = ""
+    # The arXiv version the source describes (2 for v2) and the day arXiv posted it.
+    arxiv_version: Any = None
+    arxiv_updated_on: Any = None
+    # Set by `clean_record` from `published_on`: how much of the date the source gave.
+    published_precision: str = Paper.DatePrecision.DAY
     # Where in the input the record starts, for rejection messages.
     line: int | None = None
 
@@ -93,6 +104,9 @@ def strip_arxiv_version(arxiv_id: str) -> str:
     return head if sep and tail.isdigit() and head[-1:].isdigit() else arxiv_id
 
 
+_YEAR_OR_MONTH_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2}))?$")
+
+
 def _parse_date(value: Any, name: str) -> datetime.date | None:
     """A `date`, or an ISO date or timestamp string (`2024-01-22`, `2023-12-24T10:08:59Z`)."""
     if value is None or value == "":
@@ -112,6 +126,18 @@ def _parse_date(value: Any, name: str) -> datetime.date | None:
         raise InvalidRecord(f"{name} {value!r} is not a date") from None
 
 
+def _parse_partial_date(value: Any, name: str) -> tuple[datetime.date | None, str]:
+    """Like `_parse_date`, but also "2017" and "2017-06", stored as their first day with a precision."""
+    match = _YEAR_OR_MONTH_RE.match(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        return _parse_date(value, name), Paper.DatePrecision.DAY
+    month = int(match["month"] or 1)
+    if not 1 <= month <= 12:
+        raise InvalidRecord(f"{name} {value!r} is not a date")
+    precision = Paper.DatePrecision.MONTH if match["month"] else Paper.DatePrecision.YEAR
+    return datetime.date(int(match["year"]), month, 1), precision
+
+
 def clean_record(record: PaperRecord, *, today: datetime.date) -> PaperRecord:
     """A normalized copy of `record`, or `InvalidRecord` naming the first unusable value."""
     if record.source not in _SOURCES:
@@ -126,16 +152,26 @@ def clean_record(record: PaperRecord, *, today: datetime.date) -> PaperRecord:
             raise InvalidRecord(f"{record.arxiv_id!r} is not an arXiv id")
     authors = _string_list(record.authors, "authors", AUTHOR_NAME_MAX_CHARS, MAX_AUTHORS)
     author_count = len(authors) if authors else _count(record.author_count, "author count", optional=True)
-    published_on = _date(record.published_on, "published date", today)
+    published_on, precision = _parse_partial_date(record.published_on, "published date")
+    _check_range(published_on, "published date", today)
     listed_on = _date(record.listed_on, "listing date", today)
     url = _text(record.url, "url", URL_MAX_CHARS)
     if url and not url.startswith(("http://", "https://")):
         raise InvalidRecord(f"url {url!r} is not an http(s) address")
+    abstract = _text(record.abstract, "abstract", ABSTRACT_MAX_CHARS)
+    # A code link is a bonus: a source's link that is not a repository address is left out, not fatal.
+    code_url = find_code_url(record.code_url) if isinstance(record.code_url, str) else ""
+    code_url = code_url or find_code_url(abstract)
+    if len(code_url) > URL_MAX_CHARS:
+        code_url = ""
+    version = _count(record.arxiv_version, "arXiv version", optional=True)
+    if version is not None and not 1 <= version <= MAX_VERSION:
+        raise InvalidRecord(f"arXiv version {version} is out of range")
     return dataclasses.replace(
         record,
         title=title,
         arxiv_id=arxiv_id,
-        abstract=_text(record.abstract, "abstract", ABSTRACT_MAX_CHARS),
+        abstract=abstract,
         authors=authors,
         author_count=author_count,
         organization=_text(record.organization, "organization", ORGANIZATION_MAX_CHARS),
@@ -145,10 +181,14 @@ def clean_record(record: PaperRecord, *, today: datetime.date) -> PaperRecord:
             if ARXIV_CATEGORY_RE.match(category)
         ],
         published_on=published_on,
+        published_precision=precision,
         listed_on=listed_on,
         source_upvotes=_count(record.source_upvotes, "upvotes", optional=False),
         url=url,
         doi=_text(record.doi, "doi", DOI_MAX_CHARS),
+        code_url=code_url,
+        arxiv_version=version,
+        arxiv_updated_on=_date(record.arxiv_updated_on, "version date", today) if version else None,
     )
 
 
@@ -203,6 +243,15 @@ def _count(value: Any, name: str, *, optional: bool) -> int | None:
 
 def _date(value: Any, name: str, today: datetime.date) -> datetime.date | None:
     parsed = _parse_date(value, name)
-    if parsed is not None and not EARLIEST_YEAR <= parsed.year <= today.year + 1:
-        raise InvalidRecord(f"{name} {parsed.isoformat()} is out of range")
+    _check_range(parsed, name, today)
     return parsed
+
+
+def _check_range(day: datetime.date | None, name: str, today: datetime.date) -> None:
+    if day is None:
+        return
+    if day.year < EARLIEST_YEAR:
+        raise InvalidRecord(f"{name} {day.isoformat()} is out of range")
+    # A paper dated after today would head every listing until that day came.
+    if day > today:
+        raise InvalidRecord(f"{name} {day.isoformat()} is in the future (today is {today.isoformat()})")

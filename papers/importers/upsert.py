@@ -4,6 +4,7 @@ A paper is matched by arXiv id, else by normalized title (`title_key`). A record
 only takes over a title match that has no id yet: two rows with different ids are two papers, even when
 their titles agree. Records are written in batches: each batch looks up its existing rows in two queries,
 then inserts and updates in bulk inside one transaction, so an interrupted import leaves whole batches.
+The author rows (`PaperAuthor`) of new papers and of papers whose names changed are written with them.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from papers import page_cache
 from papers.importers.bulk_insert import insert_papers
 from papers.importers.records import InvalidRecord, Malformed, PaperRecord, ParsedItem, clean_record
 from papers.importers.report import ImportReport, Rejection
-from papers.models import Paper, normalize_title
+from papers.models import Paper, PaperAuthor, normalize_title
 
 BATCH_SIZE = 2000
 # Row fields an import may fill in or improve; everything else (user upvotes, timestamps) is not its own.
@@ -36,8 +38,18 @@ IMPORTED_FIELDS = (
     "source_upvotes",
     "url",
     "doi",
+    "code_url",
+    "published_precision",
+    "arxiv_version",
+    "arxiv_updated_on",
 )
-FILL_IF_EMPTY = ("organization", "categories", "published_on", "url", "doi")
+FILL_IF_EMPTY = ("organization", "categories", "url", "doi", "code_url")
+# How much of a publication date each precision knows, to prefer the more exact of two.
+_PRECISION_RANK: dict[str, int] = {
+    Paper.DatePrecision.YEAR: 0,
+    Paper.DatePrecision.MONTH: 1,
+    Paper.DatePrecision.DAY: 2,
+}
 # What a search matches and orders by (papers.search): a change to any of them reorders stored rankings.
 RANKED_FIELDS = frozenset({"title", "abstract", "authors", "listed_on"})
 ORIGIN_MAX_CHARS = 500
@@ -74,6 +86,15 @@ def import_records(
             if batch:
                 _write_batch(batch, origin, report)
     return report
+
+
+def known_papers_only(records: Iterable[ParsedItem]) -> list[PaperRecord]:
+    """The records of papers the catalogue already has by arXiv id (one query): for sources that
+    describe new versions of papers, which must not add papers of their own."""
+    described = [record for record in records if isinstance(record, PaperRecord) and record.arxiv_id]
+    ids = {record.arxiv_id for record in described if isinstance(record.arxiv_id, str)}
+    known = set(Paper.objects.filter(arxiv_id__in=ids).values_list("arxiv_id", flat=True)) if ids else set()
+    return [record for record in described if record.arxiv_id in known]
 
 
 def _run_now(function: Callable[..., _T], *args: Any) -> Future[_T]:
@@ -115,6 +136,7 @@ def _write_batch(batch: list[PaperRecord], origin: str, report: ImportReport) ->
         new_papers: list[Paper] = []
         changed_papers: dict[int, Paper] = {}
         changed_fields: set[str] = set()
+        renamed: dict[int, Paper] = {}
         for record, key in zip(batch, title_keys, strict=True):
             paper = catalogue.match(record.arxiv_id, key)
             if paper is None:
@@ -135,6 +157,8 @@ def _write_batch(batch: list[PaperRecord], origin: str, report: ImportReport) ->
             if paper.pk is not None:
                 changed_papers[paper.pk] = paper
                 changed_fields |= changes
+                if "authors" in changes:
+                    renamed[paper.pk] = paper
         insert_papers(new_papers)
         if changed_papers:
             # bulk_update skips auto_now, so the timestamp is set by hand.
@@ -144,6 +168,10 @@ def _write_batch(batch: list[PaperRecord], origin: str, report: ImportReport) ->
             Paper.objects.bulk_update(
                 changed_papers.values(), sorted(changed_fields | {"imported_from", "updated_at"})
             )
+        authored = [paper for paper in new_papers if paper.authors]
+        _read_back_ids(authored)
+        PaperAuthor.replace_for([(paper.pk, paper.authors) for paper in authored], new=True)
+        PaperAuthor.replace_for([(pk, paper.authors) for pk, paper in renamed.items()])
         if new_papers or changed_fields & RANKED_FIELDS:
             # New papers join day listings and search results: pages and rankings stored before them
             # are stale, as are rankings when a paper's searched text or listing day changed. (Any
@@ -156,6 +184,8 @@ def merge_record(paper: Paper, record: PaperRecord) -> set[str]:
 
     Never blanks a known value, keeps the longer abstract and author list (sources truncate, they do not
     pad), the earliest listing day and the highest upvote count, and never trades names for a bare count.
+    A publication date is filled in, made more exact (a day over a year), or taken from arXiv, whose date
+    of the first version is the paper's own. A newer arXiv version replaces the version seen before.
     """
     changes: dict[str, Any] = {}
     if record.arxiv_id and not paper.arxiv_id:
@@ -171,13 +201,50 @@ def merge_record(paper: Paper, record: PaperRecord) -> set[str]:
         value = getattr(record, name)
         if value and not getattr(paper, name):
             changes[name] = value
+    if record.published_on and _better_publication_date(paper, record):
+        changes["published_on"] = record.published_on
+        changes["published_precision"] = record.published_precision
     if record.listed_on and (paper.listed_on is None or record.listed_on < paper.listed_on):
         changes["listed_on"] = record.listed_on
     if record.source_upvotes > paper.source_upvotes:
         changes["source_upvotes"] = record.source_upvotes
+    if record.arxiv_version and (paper.arxiv_version or 0) < record.arxiv_version:
+        changes["arxiv_version"] = record.arxiv_version
+        changes["arxiv_updated_on"] = record.arxiv_updated_on
+    elif (
+        record.arxiv_version == paper.arxiv_version and record.arxiv_updated_on and not paper.arxiv_updated_on
+    ):
+        changes["arxiv_updated_on"] = record.arxiv_updated_on
+    changes = {name: value for name, value in changes.items() if getattr(paper, name) != value}
     for name, value in changes.items():
         setattr(paper, name, value)
     return set(changes)
+
+
+def _better_publication_date(paper: Paper, record: PaperRecord) -> bool:
+    if paper.published_on is None:
+        return True
+    if record.source == Paper.Source.ARXIV_API and record.published_precision == Paper.DatePrecision.DAY:
+        return True
+    return _PRECISION_RANK[record.published_precision] > _PRECISION_RANK[paper.published_precision]
+
+
+def _read_back_ids(papers: list[Paper]) -> None:
+    """Set the primary keys of papers just inserted (COPY does not return them; bulk_create on SQLite
+    does). A new paper is unique by its arXiv id, or, without one, by its title key among papers
+    without an id: any other paper of that title would have been matched instead of creating it."""
+    missing = [paper for paper in papers if paper.pk is None]
+    if not missing:
+        return
+    by_id = {paper.arxiv_id: paper for paper in missing if paper.arxiv_id}
+    by_key = {paper.title_key: paper for paper in missing if not paper.arxiv_id}
+    rows = Paper.objects.filter(
+        Q(arxiv_id__in=list(by_id)) | Q(arxiv_id__isnull=True, title_key__in=list(by_key))
+    ).order_by("pk")
+    for pk, arxiv_id, title_key in rows.values_list("pk", "arxiv_id", "title_key"):
+        paper = by_id.get(arxiv_id) if arxiv_id else by_key.get(title_key)
+        if paper is not None:
+            paper.pk = pk
 
 
 def _new_paper(record: PaperRecord, title_key: str, origin: str) -> Paper:

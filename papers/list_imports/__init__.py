@@ -3,9 +3,12 @@
     import_into_list(*, reading_list, text=None, upload=None) -> ImportResult
 
 The input is read and checked whole first (limits, format, every entry), then matched to the catalogue
-(parse.py, match.py), then arXiv is asked about ids the catalogue lacks. Only when all of that succeeded
-is anything written, in one transaction: the new catalogue papers and the list items. Any failure before
-that raises `ImportRefused` with a message for the user, and nothing is written.
+(parse.py, match.py), then arXiv is asked about ids the catalogue lacks. A BibTeX or RIS entry the
+catalogue lacks, and arXiv could not complete, becomes a paper from its own metadata. Then everything is
+written in one transaction: the new catalogue papers and the list items. Input that cannot be read
+raises `ImportRefused` with a message for the user, and nothing is written; an entry that cannot be
+added (arXiv unreachable or not knowing its id, too many to look up at once) is reported on its own
+while the others are added.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from django.db import transaction
 
 from papers import sources
 from papers.importers import PaperRecord, import_records
+from papers.importers.report import ImportReport
 from papers.list_imports.match import MatchResult, Unmatched, look_up_arxiv_ids, match_entries
 from papers.list_imports.parse import (
     Entry,
@@ -30,7 +34,7 @@ from papers.list_imports.parse import (
     parse_pasted,
     parse_ris,
 )
-from papers.models import Paper, ReadingList
+from papers.models import Paper, ReadingList, normalize_title
 from papers.reading_lists import reading_list_add
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -41,6 +45,11 @@ MAX_PASTE_CHARS = 100_000
 MAX_ARXIV_LOOKUPS = sources.ARXIV_IDS_PER_REQUEST
 UPLOAD_EXTENSIONS = (".bib", ".bibtex", ".ris", ".txt")
 CATALOGUE_ORIGIN = "reading-list import"
+UNREACHABLE = "arXiv could not be reached to look it up; please try again in a few minutes"
+TOO_MANY = (
+    f"not looked up: at most {MAX_ARXIV_LOOKUPS} papers new to Papershelf are looked up on arXiv per "
+    "import; import the rest in another part"
+)
 
 
 @dataclass
@@ -51,27 +60,57 @@ class ImportResult:
     # Papers that were new to the catalogue and were fetched from arXiv (all of them also in `added`
     # or `already_on_list`).
     looked_up: int = 0
+    # Papers that were new to the catalogue and were made from the file's own metadata.
+    from_file: int = 0
+
+
+@dataclass
+class _Lookup:
+    """What arXiv said about the ids the catalogue lacks."""
+
+    records: list[PaperRecord] = field(default_factory=list)
+    unknown: set[str] = field(default_factory=set)
+    # Ids that were not looked up, with the reason.
+    failed: dict[str, str] = field(default_factory=dict)
 
 
 def import_into_list(
     *, reading_list: ReadingList, text: str | None = None, upload: UploadedFile | None = None
 ) -> ImportResult:
-    """Add the papers `text` or `upload` names to `reading_list`; `ImportRefused` if nothing can be."""
+    """Add the papers `text` or `upload` names to `reading_list`; `ImportRefused` if the input cannot
+    be read at all."""
     entries = read_entries(text=text, upload=upload)
     match = match_entries(entries)
-    records, unknown_ids = _look_up(match)
+    lookup = _look_up(match)
     with transaction.atomic():
-        fetched = _add_to_catalogue(records)
-        result = ImportResult(unmatched=list(match.unmatched), looked_up=len(fetched))
+        fetched = _add_to_catalogue(lookup.records)
+        from_file, unusable = _add_from_file(entries, match, fetched, lookup)
+        # An entry tried from the file is reported by that attempt, not as "no match" or an arXiv failure.
+        tried = {(entry.label, entry.line) for entry in [*from_file, *unusable]}
+        result = ImportResult(
+            unmatched=[item for item in match.unmatched if (item.label, item.line) not in tried],
+            looked_up=len(fetched),
+            from_file=len({paper.pk for paper in from_file.values()}),
+        )
+        for entry in _first_per_arxiv_id(entries):
+            if (entry.label, entry.line) in tried:
+                continue
+            if entry.arxiv_id in lookup.unknown:
+                result.unmatched.append(
+                    Unmatched(entry.label, f"unknown arXiv id {entry.arxiv_id}", entry.line)
+                )
+            elif entry.arxiv_id in lookup.failed:
+                result.unmatched.append(Unmatched(entry.label, lookup.failed[entry.arxiv_id], entry.line))
         result.unmatched += [
-            Unmatched(entry.label, f"unknown arXiv id {entry.arxiv_id}", entry.line)
-            for entry in _first_per_arxiv_id(entries)
-            if entry.arxiv_id in unknown_ids
+            Unmatched(
+                entry.label, f"not in the catalogue, and its details are unusable: {reason}", entry.line
+            )
+            for entry, reason in unusable.items()
         ]
         on_list = set(reading_list.items.values_list("paper_id", flat=True))
         seen: set[int] = set()
         for entry in entries:
-            paper = match.matched.get(entry) or fetched.get(entry.arxiv_id)
+            paper = match.matched.get(entry) or fetched.get(entry.arxiv_id) or from_file.get(entry)
             if paper is None or paper.pk in seen:
                 continue
             seen.add(paper.pk)
@@ -150,25 +189,23 @@ def _parse_text(text: str, *, pasted: bool) -> list[Entry]:
     )
 
 
-def _look_up(match: MatchResult) -> tuple[list[PaperRecord], set[str]]:
-    if not match.to_look_up:
-        return [], set()
-    if len(match.to_look_up) > MAX_ARXIV_LOOKUPS:
-        raise ImportRefused(
-            f"{len(match.to_look_up)} of these papers are not in the catalogue yet and must be looked up on "
-            f"arXiv; at most {MAX_ARXIV_LOOKUPS} can be per import. Split it into smaller parts. "
-            "Nothing was added."
-        )
+def _look_up(match: MatchResult) -> _Lookup:
+    """arXiv's records for the first MAX_ARXIV_LOOKUPS ids the catalogue lacks (one request's worth:
+    each further hundred would hold the request three more seconds); the rest are reported."""
+    lookup = _Lookup()
+    asked, later = match.to_look_up[:MAX_ARXIV_LOOKUPS], match.to_look_up[MAX_ARXIV_LOOKUPS:]
+    lookup.failed = dict.fromkeys(later, TOO_MANY)
+    if not asked:
+        return lookup
     try:
-        records, unknown = look_up_arxiv_ids(match.to_look_up)
+        records, unknown = look_up_arxiv_ids(asked)
     # RequestException: the client turns connection failures and timeouts into SourceUnavailable, but
     # a broken response stream (ChunkedEncodingError and kin) comes through as it is.
     except (sources.SourceError, requests.RequestException):
-        raise ImportRefused(
-            "arXiv could not be reached to look up the papers that are not in the catalogue yet, so "
-            "nothing was added. Please try again in a few minutes."
-        ) from None
-    return records, set(unknown)
+        lookup.failed |= dict.fromkeys(asked, UNREACHABLE)
+        return lookup
+    lookup.records, lookup.unknown = records, set(unknown)
+    return lookup
 
 
 def _add_to_catalogue(records: list[PaperRecord]) -> dict[str, Paper]:
@@ -179,6 +216,45 @@ def _add_to_catalogue(records: list[PaperRecord]) -> dict[str, Paper]:
     ids = [record.arxiv_id for record in records]
     papers = Paper.objects.defer("search_vector").filter(arxiv_id__in=ids)
     return {paper.arxiv_id: paper for paper in papers if paper.arxiv_id}
+
+
+def _add_from_file(
+    entries: list[Entry], match: MatchResult, fetched: dict[str, Paper], lookup: _Lookup
+) -> tuple[dict[Entry, Paper], dict[Entry, str]]:
+    """Papers made from the file's own metadata for its entries that neither the catalogue nor arXiv
+    could provide, and the entries whose metadata could not make one, with the reason.
+
+    An arXiv id arXiv does not know is left out (it names no paper); one arXiv could not be asked
+    about is kept, as the file gives it."""
+    wanted = [
+        entry
+        for entry in entries
+        # A title of punctuation alone could make a paper nothing would find again.
+        if normalize_title(entry.title)
+        and not entry.problem
+        and entry not in match.matched
+        and entry.arxiv_id not in fetched
+        and (not entry.arxiv_id or entry.arxiv_id in lookup.unknown or entry.arxiv_id in lookup.failed)
+    ]
+    if not wanted:
+        return {}, {}
+    records = [
+        PaperRecord(
+            title=entry.title,
+            source=Paper.Source.USER,
+            arxiv_id="" if entry.arxiv_id in lookup.unknown else entry.arxiv_id,
+            doi=entry.doi,
+            authors=list(entry.authors),
+            published_on=entry.date or None,
+            abstract=entry.abstract,
+            line=entry.line,
+        )
+        for entry in wanted
+    ]
+    report: ImportReport = import_records(records, origin=CATALOGUE_ORIGIN)
+    reasons = {rejection.line: rejection.reason for rejection in report.rejections}
+    made = match_entries([entry for entry in wanted if entry.line not in reasons]).matched
+    return made, {entry: reasons[entry.line] for entry in wanted if entry.line in reasons}
 
 
 def _first_per_arxiv_id(entries: list[Entry]) -> list[Entry]:

@@ -2,7 +2,8 @@
 
 Whole-input problems (binary data, not BibTeX or RIS, a malformed entry) raise `ImportRefused` with a
 message for the user: an upload is taken whole or not at all. A pasted token that is not an identifier
-is not fatal; it becomes an Entry with a `problem` and is listed back.
+is not fatal; it becomes an Entry with a `problem` and is listed back. A BibTeX or RIS entry also brings
+its own metadata (authors, date, abstract), from which a paper the catalogue lacks can be made.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from bibtexparser import model as bib
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.macrospec import LatexContextDb
 
-from papers.importers.records import strip_arxiv_version
+from papers.importers.records import ABSTRACT_MAX_CHARS, strip_arxiv_version
 
 
 def _arxiv_id_pattern(group: str) -> str:
@@ -35,6 +36,13 @@ _ID_TOKEN = re.compile(
     re.IGNORECASE,
 )
 _DOI_TOKEN = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(?P<doi>10\.\d{4,9}/\S+)", re.IGNORECASE)
+# BibTeX's month macros and the numbers some files write instead.
+_MONTHS = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+)}  # fmt: skip
+_YEAR = re.compile(r"\b(?P<year>1[89]\d\d|20\d\d)\b")
+# An ISO date or a RIS one (2017/06/12/), to the day, the month or the year.
+_DATE = re.compile(r"^\s*(?P<year>\d{4})(?:[-/](?P<month>\d{1,2})(?:[-/](?P<day>\d{1,2}))?)?")
 # arXiv ids inside longer text: a field such as `journal = {arXiv preprint arXiv:1706.03762}` or a URL.
 _ID_IN_TEXT = re.compile(rf"(?:arxiv\.org/(?:abs|pdf|html)/|arxiv:\s*|10\.48550/arxiv\.){_ID}", re.IGNORECASE)
 _ARXIV_DOI = re.compile(rf"10\.48550/arxiv\.{_ID}$", re.IGNORECASE)
@@ -86,6 +94,11 @@ class Entry:
     title: str = ""
     # Why it cannot be matched at all (an unreadable pasted token); empty when it can be tried.
     problem: str = ""
+    # A file's own metadata, for a paper the catalogue does not have: names as "Given Family", the date
+    # as "2017", "2017-06" or "2017-06-12".
+    authors: tuple[str, ...] = ()
+    date: str = ""
+    abstract: str = ""
 
 
 def decode_text(data: bytes) -> str:
@@ -226,7 +239,94 @@ def _bibtex_entry(block: bib.Entry) -> Entry:
     label = block.key or title[:100] or f"entry at line {line}"
     if unreadable and not (arxiv_id or doi):
         return Entry(line, label, problem=unreadable)
-    return Entry(line, label, arxiv_id=arxiv_id, doi=doi, title=title)
+    return Entry(
+        line,
+        label,
+        arxiv_id=arxiv_id,
+        doi=doi,
+        title=title,
+        authors=tuple(_bibtex_authors(fields.get("author", ""))),
+        date=_bibtex_date(fields),
+        abstract=_abstract(fields.get("abstract", "")),
+    )
+
+
+# Characters of LaTeX author names read per entry: pylatexenc takes ~15 µs a character, so a 1,000-entry
+# file of long LaTeX author lists costs at most ~3 s more; a list's first names are the ones that count.
+AUTHORS_LATEX_MAX_CHARS = 200
+# Joins the names converted in one call (one pylatexenc pass per entry, not one per name).
+_NAME_SEPARATOR = "\u2063"
+
+
+def _bibtex_authors(value: str) -> list[str]:
+    """`Vaswani, Ashish and {Google and DeepMind}` -> ["Ashish Vaswani", "Google and DeepMind"].
+
+    Names are split on "and" outside braces first (braces keep a group whole), then the first
+    AUTHORS_LATEX_MAX_CHARS characters of names with LaTeX commands in them are read from LaTeX; the
+    other names only lose their braces.
+    """
+    names, depth, start = [], 0, 0
+    for match in re.finditer(r"[{}]|\s+and\s+", value, re.IGNORECASE):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth == 0:
+            names.append(" ".join(value[start : match.start()].split()))
+            start = match.end()
+    names.append(" ".join(value[start:].split()))
+    budget, latex = AUTHORS_LATEX_MAX_CHARS, []
+    for index, name in enumerate(names):
+        if "\\" in name and len(name) <= budget and _NAME_SEPARATOR not in name:
+            budget -= len(name)
+            latex.append(index)
+    if latex:
+        converted = _latex_to_text(_NAME_SEPARATOR.join(names[index] for index in latex)).split(
+            _NAME_SEPARATOR
+        )
+        if len(converted) == len(latex):
+            for index, name in zip(latex, converted, strict=True):
+                names[index] = name
+    people = [_person(name.replace("{", "").replace("}", "")) for name in names]
+    return [person for person in people if person]
+
+
+def _person(name: str) -> str:
+    """ "Family, Given" (and "Family, Jr., Given") as the catalogue stores names: "Given Family"."""
+    parts = [part.strip() for part in name.split(",")]
+    if len(parts) == 2 and all(parts):
+        return f"{parts[1]} {parts[0]}"
+    if len(parts) == 3 and all(parts):
+        return f"{parts[2]} {parts[0]} {parts[1]}"
+    return " ".join(name.split())
+
+
+def _bibtex_date(fields: dict[str, str]) -> str:
+    """biblatex's `date`, else `year` with `month` when it names one."""
+    iso = _iso_date(fields.get("date", ""))
+    if iso:
+        return iso
+    year = _YEAR.search(fields.get("year", ""))
+    if year is None:
+        return ""
+    month_text = fields.get("month", "").strip().lower()[:3]
+    month = _MONTHS.get(month_text) or (int(month_text) if month_text.isdigit() else 0)
+    return f"{year['year']}-{month:02d}" if 1 <= month <= 12 else year["year"]
+
+
+def _iso_date(value: str) -> str:
+    match = _DATE.match(value)
+    if match is None:
+        return ""
+    parts = [match["year"]] + [f"{int(part):02d}" for part in (match["month"], match["day"]) if part]
+    return "-".join(parts)
+
+
+def _abstract(value: str) -> str:
+    # Kept as written, TeX and all, like the abstracts arXiv gives: converting thousands of characters a
+    # paper would cost pylatexenc seconds per entry.
+    return " ".join(value[:ABSTRACT_MAX_CHARS].split())
 
 
 def _ris_entry(record: dict[str, object], line: int) -> Entry:
@@ -234,13 +334,30 @@ def _ris_entry(record: dict[str, object], line: int) -> Entry:
         value = record.get(key, "")
         return " ".join(value) if isinstance(value, list) else str(value)
 
+    def names(*keys: str) -> list[str]:
+        for key in keys:
+            value = record.get(key)
+            if isinstance(value, list) and value:
+                return [_person(str(name)) for name in value if str(name).strip()]
+        return []
+
     title = text("title") or text("primary_title")
     arxiv_id = ""
     for key in ("note", "doi", "urls", "notes", "journal_name", "secondary_title", "alternate_title3", "id"):
         arxiv_id = find_arxiv_id(text(key)) or (_bare_arxiv_id(text(key)) if key == "note" else "")
         if arxiv_id:
             break
-    return Entry(line, title[:100] or f"record at line {line}", arxiv_id, _clean_doi(text("doi")), title)
+    date = _iso_date(text("date")) or _iso_date(text("year")) or _iso_date(text("publication_year"))
+    return Entry(
+        line,
+        title[:100] or f"record at line {line}",
+        arxiv_id,
+        _clean_doi(text("doi")),
+        title,
+        authors=tuple(names("authors", "first_authors")),
+        date=date,
+        abstract=" ".join(text("abstract")[:ABSTRACT_MAX_CHARS].split()),
+    )
 
 
 def _unenclosed(value: str) -> str:

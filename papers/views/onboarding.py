@@ -67,6 +67,8 @@ def onboarding(request: AuthenticatedRequest) -> HttpResponse:
             added = len(result.imported.added) if result.imported else 0
             if added:
                 messages.success(request, f"Added {added} paper{'s' if added != 1 else ''} to Read later.")
+            for unmatched in result.imported.unmatched if result.imported else []:
+                messages.warning(request, f"Not added: {unmatched.label}: {unmatched.reason}.")
             return redirect(f"{reverse('papers:feed')}?welcome=1")
     chosen_upvotes = set(form["upvote"].value() or []) if form.is_bound else set()
     context = {

@@ -70,9 +70,11 @@ def test_a_bib_file_uploaded_through_the_import_form_is_added(page, log_in, alic
     with responses.RequestsMock(assert_all_requests_are_fired=False):
         page.set_input_files("input[name=file]", str(bib))
         page.click("form button[type=submit]")
-        page.locator("#import-result").get_by_text("Added 1 paper").wait_for()
+        page.locator("#import-result").get_by_text("Added 2 papers").wait_for()
 
     result = page.locator("#import-result")
     assert "Attention Is All You Need" in result.inner_text()
-    assert "no match for title" in result.inner_text()
-    assert alices_list.items.count() == 2
+    # Not in the catalogue: made from the file's own details rather than dropped.
+    assert "The TeXbook" in result.inner_text()
+    assert "added from the file\u2019s own details" in result.inner_text()
+    assert alices_list.items.count() == 3

@@ -21,10 +21,13 @@ def test_an_arxiv_paper_is_a_misc_entry_with_eprint_archive_prefix_and_primary_c
         "  author = {Lovelace, Ada and Turing, Alan},\n"
         "  year = {2024},\n"
         "  month = jan,\n"
+        "  publisher = {arXiv},\n"
         "  eprint = {2401.01234},\n"
         "  archivePrefix = {arXiv},\n"
         "  primaryClass = {cs.LG},\n"
+        "  doi = {10.48550/arXiv.2401.01234},\n"
         "  url = {https://arxiv.org/abs/2401.01234},\n"
+        "  keywords = {cs.LG, cs.IR},\n"
         "  abstract = {We rank papers.}\n"
         "}\n"
     )
@@ -39,14 +42,26 @@ def test_the_doi_and_the_owners_note_are_included_the_note_as_annote_not_note():
 
 
 def test_special_characters_are_escaped_and_read_back_unchanged():
-    title = "50% of C# & {Sets} use x_1 ~ y^2 at $5 \\ more"
+    title = "50% of C# & {Sets} use snake_case ~ y^x at $5 \\ more"
     text = render_bibtex([entry(title=title, abstract="Braces {balanced} & 100%")])
 
-    assert r"title = {{50\% of C\# \& \{Sets\} use x\_1 \textasciitilde{} y\textasciicircum{}2 at \$5" in text
+    assert (
+        r"title = {{50\% of C\# \& \{Sets\} use snake\_case \textasciitilde{} y\textasciicircum{}x at \$5"
+        in text
+    )
     fields = parse(text).entries[0]
-    assert fields["title"].startswith("50% of C# & {Sets} use x_1 ~ y")
-    assert fields["title"].endswith("2 at $5 \\ more")
+    assert fields["title"].startswith("50% of C# & {Sets} use snake_case ~ y")
+    assert fields["title"].endswith("x at $5 \\ more")
     assert fields["abstract"] == "Braces {balanced} & 100%"
+
+
+def test_tex_math_in_a_title_is_set_as_math():
+    text = render_bibtex([entry(title="GenM$^3$ and M^{3} with $\\ell_1$, x_1 and N^{-1}: 100% $5 \\ $6")])
+
+    assert (
+        r"title = {{GenM$^3$ and M$^{3}$ with $\ell_1$, x$_1$ and N$^{-1}$: 100\% \$5 \textbackslash{} \$6}}"
+        in text
+    )
 
 
 def test_an_unpaired_brace_cannot_end_the_field_early():
@@ -73,16 +88,51 @@ def test_particles_stay_with_the_family_name_and_groups_are_kept_whole():
     assert text.startswith("@misc{beethoven2024learning,")
 
 
-def test_a_paper_with_no_authors_and_no_date_still_has_a_key_and_a_title():
-    text = render_bibtex([entry(authors=[], published_on=None, listed_on=None, arxiv_id=None, url="")])
+def test_a_paper_with_no_authors_and_no_date_says_so_instead_of_inventing_them():
+    text = render_bibtex(
+        [
+            entry(
+                authors=[],
+                author_count=8,
+                published_on=None,
+                listed_on=None,
+                arxiv_id=None,
+                url="",
+                categories=[],
+            )
+        ]
+    )
 
     assert text.splitlines() == [
-        "@misc{anonndlearning,",
+        "@misc{unknownndlearning,",
         "  title = {{Learning to Rank Papers}},",
+        "  note = {Names of its 8 authors and date not known to Papershelf},",
         "  abstract = {We rank papers.}",
         "}",
     ]
-    assert parse(text).entries[0].key == "anonndlearning"
+    assert parse(text).entries[0].key == "unknownndlearning"
+
+
+def test_an_arxiv_id_gives_the_year_and_month_when_no_date_is_known():
+    text = render_bibtex([entry(arxiv_id="2312.00752", published_on=None, listed_on=None)])
+
+    assert "  year = {2023},\n  month = dec,\n" in text
+    assert "note = " not in text
+
+
+def test_a_year_only_date_is_exported_as_a_year():
+    import datetime
+
+    text = render_bibtex([entry(published_on=datetime.date(2017, 1, 1), published_precision="year")])
+
+    assert "  year = {2017},\n" in text
+    assert "month" not in text
+
+
+def test_the_owners_status_is_a_keyword():
+    text = render_bibtex([entry(status="To read")])
+
+    assert "  keywords = {cs.LG, cs.IR, status: to read},\n" in text
 
 
 def test_a_paper_not_on_arxiv_links_its_own_url_and_has_no_eprint():

@@ -19,7 +19,6 @@ def test_an_arxiv_paper_is_an_article_item_with_every_field():
             "URL": "https://arxiv.org/abs/2401.01234",
             "DOI": "10.1000/xyz",
             "abstract": "We rank papers.",
-            "archive": "arXiv",
             "publisher": "arXiv",
             "number": "arXiv:2401.01234",
             "keyword": "cs.LG, cs.IR",
@@ -36,12 +35,20 @@ def test_unicode_is_written_as_is_and_special_characters_survive():
     assert item["author"] == [{"family": "Kaiser", "given": "Łukasz"}, {"literal": "Plato"}]
 
 
-def test_a_paper_with_no_authors_and_no_date_has_neither_field():
-    item = json.loads(render_csl_json([entry(authors=[], published_on=None)]))[0]
+def test_a_paper_with_no_authors_and_no_date_has_neither_field_and_a_note_saying_so():
+    item = json.loads(render_csl_json([entry(authors=[], published_on=None, arxiv_id=None)]))[0]
 
     assert "author" not in item
     assert "issued" not in item
-    assert item["id"] == "anonndlearning"
+    assert item["note"] == "Author names and date not known to Papershelf"
+    assert item["id"] == "unknownndlearning"
+
+
+def test_an_arxiv_paper_without_a_doi_gets_the_arxiv_doi():
+    item = json.loads(render_csl_json([entry()]))[0]
+
+    assert item["DOI"] == "10.48550/arXiv.2401.01234"
+    assert "archive" not in item
 
 
 def test_the_owners_note_is_an_annotation():

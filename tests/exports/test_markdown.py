@@ -32,10 +32,10 @@ def test_markdown_characters_in_titles_are_escaped():
     assert r"**[\[Bracketed\] \*bold\* \_x\_ \<b\>](https://arxiv.org/abs/2401.01234)**" in text
 
 
-def test_a_paper_with_no_authors_no_date_and_no_link_is_a_plain_title():
+def test_a_paper_with_no_authors_no_date_and_no_link_says_what_is_not_known():
     text = render_markdown([entry(authors=[], published_on=None, arxiv_id=None, url="")])
 
-    assert text == "1. **Learning to Rank Papers**\n"
+    assert text == "1. **Learning to Rank Papers**  \n   Author names and date not known to Papershelf\n"
 
 
 def test_long_author_lists_are_shortened():

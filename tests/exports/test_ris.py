@@ -6,9 +6,9 @@ from papers.exports import render_ris
 from tests.exports.papers import entry
 
 
-def test_an_arxiv_paper_is_a_gen_record_with_every_tag():
+def test_an_arxiv_paper_is_an_unpublished_work_record_with_every_tag():
     assert render_ris([entry(doi="10.1000/xyz")]) == (
-        "TY  - GEN\r\n"
+        "TY  - UNPB\r\n"
         "TI  - Learning to Rank Papers\r\n"
         "AU  - Lovelace, Ada\r\n"
         "AU  - Turing, Alan\r\n"
@@ -27,24 +27,41 @@ def test_an_arxiv_paper_is_a_gen_record_with_every_tag():
 
 def test_the_output_parses_back_with_rispy():
     text = render_ris(
-        [entry(1, note="line one\nline two"), entry(2, title="Second & last", authors=["Plato"])]
+        [
+            entry(1, note="line one\nline two", status="Reading"),
+            entry(2, title="Second & last", authors=["Plato"]),
+        ]
     )
 
     first, second = rispy.loads(text)
-    assert first["type_of_reference"] == "GEN"
+    assert first["type_of_reference"] == "UNPB"
     assert first["title"] == "Learning to Rank Papers"
     assert first["authors"] == ["Lovelace, Ada", "Turing, Alan"]
     assert (first["year"], first["date"]) == ("2024", "2024/01/10/")
     assert first["urls"] == ["https://arxiv.org/abs/2401.01234"]
     assert first["note"] == "arXiv:2401.01234"
-    assert first["notes"] == ["line one line two"]
+    assert first["doi"] == "10.48550/arXiv.2401.01234"
+    assert first["keywords"] == ["cs.LG", "cs.IR", "status: reading"]
+    # The note's line break is kept: rispy reads the continuation line as the note's next line.
+    assert "\n".join(first["notes"]) == "line one\nline two"
     assert (second["title"], second["authors"]) == ("Second & last", ["Plato"])
 
 
-def test_a_paper_with_no_authors_and_no_date_has_just_a_title():
+def test_a_paper_with_no_authors_and_no_date_has_a_title_and_says_what_is_not_known():
     text = render_ris([entry(authors=[], published_on=None, arxiv_id=None, abstract="", categories=[])])
 
-    assert text == "TY  - GEN\r\nTI  - Learning to Rank Papers\r\nER  - \r\n"
+    assert text == (
+        "TY  - UNPB\r\nTI  - Learning to Rank Papers\r\n"
+        "N1  - Author names and date not known to Papershelf\r\nER  - \r\n"
+    )
+
+
+def test_a_note_line_that_looks_like_a_tag_stays_part_of_the_note():
+    text = render_ris([entry(note="First line\nER  - not the end\nAU  - not an author")])
+
+    (record,) = rispy.loads(text)
+    assert record["authors"] == ["Lovelace, Ada", "Turing, Alan"]
+    assert "\n".join(record["notes"]) == "First line\nER - not the end\nAU - not an author"
 
 
 def test_values_are_kept_on_one_line():

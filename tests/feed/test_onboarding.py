@@ -166,16 +166,19 @@ def test_unknown_paper_ids_are_ignored(alice_client, alice, topics):
     assert not Upvote.objects.exists()
 
 
-def test_a_refused_import_writes_nothing_at_all(alice_client, alice, topics, http):
-    http.get(ARXIV_URL, status=503)
+def test_a_refused_import_writes_nothing_at_all(alice_client, alice, topics):
     picked = topics["spiking"][0]
 
     response = alice_client.post(
         "/onboarding/",
-        {"topics": ["spiking, neuromorphic, snn"], "ids": "2401.05334", "upvote": [picked.pk]},
+        {
+            "topics": ["spiking, neuromorphic, snn"],
+            "file": SimpleUploadedFile("refs.bib", b"@article{broken, title = {no end"),
+            "upvote": [picked.pk],
+        },
     )
 
-    assertContains(response, "arXiv could not be reached")
+    assertContains(response, "could not be read")
     # The form keeps what was chosen.
     assertContains(response, 'value="spiking, neuromorphic, snn" checked')
     assertContains(response, f'value="{picked.pk}" checked')
@@ -184,6 +187,24 @@ def test_a_refused_import_writes_nothing_at_all(alice_client, alice, topics, htt
     assert not Upvote.objects.exists()
     assert not ReadingList.objects.filter(owner=alice).exists()
     assert not RerankRequest.objects.exists()
+
+
+def test_with_arxiv_unreachable_onboarding_completes_and_says_which_ids_were_not_added(
+    alice_client, alice, topics, http
+):
+    http.get(ARXIV_URL, status=503)
+    known = PaperFactory(arxiv_id="2401.00001")
+
+    response = alice_client.post(
+        "/onboarding/",
+        {"topics": ["spiking, neuromorphic, snn"], "ids": "2401.00001 2401.05334"},
+        follow=True,
+    )
+
+    assertContains(response, "Added 1 paper to Read later.")
+    assertContains(response, "Not added: 2401.05334: arXiv could not be reached")
+    assert Profile.for_user(alice).onboarded_at is not None
+    assert list(ReadingList.objects.get(owner=alice).items.values_list("paper_id", flat=True)) == [known.pk]
 
 
 def test_a_file_that_is_not_bibtex_or_ris_is_refused(alice_client, alice, topics):

@@ -58,7 +58,7 @@ def test_the_first_visit_of_the_hour_records_it_in_the_profile_read(
 @pytest.mark.parametrize("size", [25, 300])
 def test_load_more_reads_as_many(alice_client, alice, django_assert_num_queries, size):
     with_history(alice, size)
-    shown = list(alice.recommendations.values_list("paper_id", flat=True)[:20])
+    shown = list(alice.recommendations.order_by("rank").values_list("paper_id", flat=True)[:20])
     alice_client.get("/feed/")
 
     # as the first page, with this page's impressions insert

@@ -9,6 +9,7 @@ import pytest
 import requests
 import responses
 from django.utils import timezone
+from responses import matchers
 
 from config.celery import app as celery_app
 from papers import sources, tasks
@@ -22,13 +23,20 @@ pytestmark = pytest.mark.django_db
 ARXIV_URL = "https://export.arxiv.org/api/query"
 HF_URL = "https://huggingface.co/api/daily_papers"
 ARXIV_LISTING = (FIXTURES / "arxiv_api_listing.atom").read_text()
+# The same categories sorted by lastUpdatedDate: v3 of 2401.00368 and v2 of 2312.17653 (both in the
+# listing above), and v7 of 1706.03762 (not in it).
+ARXIV_UPDATED = (FIXTURES / "arxiv_api_updated.atom").read_text()
 HF_LIST = (FIXTURES / "hf_daily_papers_api.json").read_text()
+NEW_SUBMISSIONS = matchers.query_param_matcher({"sortBy": "submittedDate"}, strict_match=False)
+NEW_VERSIONS = matchers.query_param_matcher({"sortBy": "lastUpdatedDate"}, strict_match=False)
 
 
 @pytest.fixture(autouse=True)
-def _source_settings(settings):
+def _source_settings(settings, monkeypatch):
     settings.ARXIV_API_URL = ARXIV_URL
     settings.HF_DAILY_PAPERS_URL = HF_URL
+    # The task pauses between its arXiv requests as arXiv asks; tests need not wait.
+    monkeypatch.setattr(sources, "ARXIV_REQUEST_INTERVAL_SECONDS", 0)
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +68,8 @@ def test_it_imports_the_newest_arxiv_papers_and_the_daily_papers(http):
 
     assert result == {
         "arxiv": {"created": 3, "updated": 0, "unchanged": 0, "rejected": 0},
+        # Both requests got the listing here: its papers, just imported, are unchanged.
+        "arxiv_versions": {"created": 0, "updated": 0, "unchanged": 3, "rejected": 0},
         "huggingface": {"created": 2, "updated": 1, "unchanged": 0, "rejected": 0},
     }
     assert Paper.objects.count() == 5
@@ -87,6 +97,55 @@ def test_running_it_twice_changes_nothing(http):
     assert Paper.objects.count() == 5
 
 
+def test_it_records_new_versions_of_papers_already_in_the_catalogue(http):
+    http.get(ARXIV_URL, body=ARXIV_LISTING, match=[NEW_SUBMISSIONS])
+    http.get(ARXIV_URL, body=ARXIV_UPDATED, match=[NEW_VERSIONS])
+    http.get(HF_URL, body=HF_LIST)
+
+    result = fetch_daily_papers.delay().get()
+
+    assert result["arxiv_versions"] == {"created": 0, "updated": 2, "unchanged": 0, "rejected": 0}
+    embeddings = Paper.objects.get(arxiv_id="2401.00368")
+    assert (embeddings.arxiv_version, embeddings.arxiv_updated_on) == (3, datetime.date(2024, 1, 19))
+    # The listing day and the paper's own date stay those of the first version.
+    assert embeddings.published_on == datetime.date(2023, 12, 31)
+    larp = Paper.objects.get(arxiv_id="2312.17653")
+    assert (larp.arxiv_version, larp.arxiv_updated_on) == (2, datetime.date(2024, 1, 18))
+    assert larp.listed_on == timezone.localdate()
+    # An old paper's new version is not a new paper.
+    assert not Paper.objects.filter(arxiv_id="1706.03762").exists()
+    assert Paper.objects.get(arxiv_id="2401.05334").arxiv_version == 1
+
+
+def test_a_version_seen_again_or_an_older_one_changes_nothing(http):
+    http.get(ARXIV_URL, body=ARXIV_UPDATED, match=[NEW_SUBMISSIONS])
+    http.get(ARXIV_URL, body=ARXIV_LISTING, match=[NEW_VERSIONS])
+    http.get(HF_URL, body="[]")
+    fetch_daily_papers.delay().get()
+
+    # The second run sees the listing's older versions (v2, v1) of the same papers.
+    result = fetch_daily_papers.delay().get()
+
+    larp = Paper.objects.get(arxiv_id="2312.17653")
+    assert (larp.arxiv_version, larp.arxiv_updated_on) == (2, datetime.date(2024, 1, 18))
+    assert Paper.objects.get(arxiv_id="2401.00368").arxiv_version == 3
+    assert result["arxiv"]["updated"] == 0
+
+
+def test_after_importing_it_asks_for_papers_without_an_id_to_be_looked_up(
+    http, django_capture_on_commit_callbacks, monkeypatch
+):
+    http.get(ARXIV_URL, body=ARXIV_LISTING)
+    http.get(HF_URL, body=HF_LIST)
+    runs = []
+    monkeypatch.setattr(tasks.identify_papers, "delay", lambda: runs.append("identify"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        fetch_daily_papers.delay().get()
+
+    assert runs == ["identify"]
+
+
 def test_a_503_is_retried_with_exponential_backoff_and_then_succeeds(http):
     http.get(ARXIV_URL, status=503)
     http.get(ARXIV_URL, status=503)
@@ -97,7 +156,8 @@ def test_a_503_is_retried_with_exponential_backoff_and_then_succeeds(http):
         result = fetch_daily_papers.delay().get()
 
     assert result["arxiv"]["created"] == 3
-    assert calls_to(http, ARXIV_URL) == 3
+    # Two failed tries, then the new submissions and the new versions.
+    assert calls_to(http, ARXIV_URL) == 4
     countdowns = [call.kwargs["countdown"] for call in retry.call_args_list]
     # Full jitter: a random wait of up to 30 s, then up to 60 s.
     assert len(countdowns) == 2

@@ -82,8 +82,8 @@ def test_it_unglues_the_chrome_from_the_first_title_of_the_capture_without_blank
     lilo = Paper.objects.get(title__startswith="LILO")
     assert lilo.title == "LILO: Learning Interpretable Libraries by Compressing and Documenting Code"
     assert lilo.abstract.startswith("While large language models (LLMs) now excel at code generation")
-    # The capture has no page date: its papers are listed on the day they were imported.
-    assert lilo.listed_on == TODAY
+    # The capture has no page date: its papers have no listing day (not the day of the import).
+    assert lilo.listed_on is None
 
 
 def test_it_reads_organization_and_date_of_continuous_thought_machines():
@@ -138,24 +138,55 @@ def test_the_page_date_is_the_listing_day_and_the_paper_date_is_the_publication_
     assert paper.author_count == 3
 
 
-def test_a_page_without_explicit_years_is_dated_in_the_latest_year_not_after_the_reference_date():
-    import_file(seed("000"), today=datetime.date(2026, 7, 28))
+def test_a_page_without_explicit_years_gives_no_listing_day_and_no_invented_year():
+    import_file(seed("000"), today=TODAY)
+    import_file(seed("004"), today=TODAY)
 
-    # Jul 29, 2026 would be after the reference date, so the page is from 2025.
-    assert set(Paper.objects.values_list("listed_on", flat=True)) == {datetime.date(2025, 7, 29)}
+    # "Jul 29" and "Mar 11" without a year: the pages do not say which year, so nothing is made up.
+    assert set(Paper.objects.values_list("listed_on", flat=True)) == {None}
+    assert not Paper.objects.filter(published_on__year=TODAY.year).exists()
+
+
+def test_a_page_its_own_years_would_put_after_the_reference_date_gives_no_listing_day():
+    # Page 003's explicit years make it a 2025 page, and Oct 20, 2025 is after this reference date.
+    report = import_file(seed("003"), today=datetime.date(2025, 10, 19))
+
+    assert report.rejected == 0
+    assert set(Paper.objects.values_list("listed_on", flat=True)) == {None}
+    # Its dates without a year are unknown too; those with a year stand.
+    softplus = Paper.objects.get(title__startswith="Softplus Attention with Re-weighting")
+    assert softplus.published_on is None
+    urhand = Paper.objects.get(title="URHand: Universal Relightable Hands")
+    assert urhand.published_on == datetime.date(2024, 1, 10)
+
+
+def test_no_seed_page_dates_a_paper_after_the_reference_date():
+    import_seeds()
+
+    assert not Paper.objects.filter(listed_on__gt=TODAY).exists()
+    assert not Paper.objects.filter(published_on__gt=TODAY).exists()
+    # Pages 001 and 003 are dated by their own years; the other 238 papers have no listing day.
+    assert set(Paper.objects.values_list("listed_on", flat=True)) == {
+        datetime.date(2026, 1, 8),
+        datetime.date(2025, 10, 20),
+        None,
+    }
 
 
 @pytest.mark.parametrize(
     ("page_date", "explicit_years", "today", "year"),
     [
-        ((7, 29), [], datetime.date(2026, 11, 22), 2026),
-        ((7, 29), [], datetime.date(2026, 7, 29), 2026),
-        ((7, 29), [], datetime.date(2026, 7, 28), 2025),
+        # No explicit year: the page does not tell its year.
+        ((7, 29), [], datetime.date(2026, 11, 22), None),
+        ((2, 29), [], datetime.date(2026, 11, 22), None),
+        (None, [], datetime.date(2026, 11, 22), None),
+        # The earliest year after the latest explicit one.
         ((10, 20), [2021, 2024], datetime.date(2026, 11, 22), 2025),
-        # Never later than the reference date's year, whatever the page says.
-        ((1, 8), [2025, 2026], datetime.date(2026, 11, 22), 2026),
-        ((2, 29), [], datetime.date(2026, 11, 22), 2024),
-        (None, [], datetime.date(2026, 11, 22), 2026),
+        ((1, 8), [2025], datetime.date(2026, 11, 22), 2026),
+        (None, [2024], datetime.date(2026, 11, 22), 2025),
+        # Never after the reference date, whatever the page says.
+        ((1, 8), [2025, 2026], datetime.date(2026, 11, 22), None),
+        ((12, 20), [2025], datetime.date(2026, 12, 7), None),
     ],
 )
 def test_it_resolves_the_page_year(page_date, explicit_years, today, year):
@@ -165,7 +196,8 @@ def test_it_resolves_the_page_year(page_date, explicit_years, today, year):
 def test_duplicate_entries_across_pages_keep_the_earliest_listing_day(tmp_path):
     import_seeds()
 
-    # On pages 000 (Jul 29, 2026), 001 (Jan 8, 2026), 002 (no date), 003 (Oct 20, 2025), 004 (Mar 11, 2026).
+    # On pages 000 (Jul 29, year unknown), 001 (Jan 8, 2026), 002 (no date), 003 (Oct 20, 2025) and 004
+    # (Mar 11, year unknown).
     paper = Paper.objects.get(
         title__startswith="How do neurons operate on sparse distributed representations"
     )

@@ -42,8 +42,7 @@ def test_the_paper_page_lives_at_its_arxiv_id(client):
         "cs.CL",
         'href="https://arxiv.org/pdf/2401.04088"',
         'href="https://arxiv.org/abs/2401.04088"',
-        "Hugging Face Daily Papers API",
-        'href="https://huggingface.co/api/daily_papers?date=2024-01-09"',
+        "Hugging Face Daily Papers",
         'href="/day/2024-01-09/"',
     ]:
         assertContains(response, expected)

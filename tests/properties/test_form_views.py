@@ -197,7 +197,7 @@ def test_asking_for_a_password_reset_with_anything(alice, email):
     with rolled_back():
         before = list(User.objects.values())
         response = stranger().post("/accounts/password_reset/", {"email": email})
-        assert response.status_code in (200, 302, 429)
+        assert response.status_code in answers_to(email, (200, 302, 429))
         assert list(User.objects.values()) == before
 
 

@@ -112,7 +112,7 @@ def import_with_arxiv(reading_list: ReadingList, arxiv: str, **source: Any) -> N
             return
     assert isinstance(result, ImportResult)
     assert ReadingListItem.objects.count() == items + len(result.added)
-    assert papers <= Paper.objects.count() <= papers + result.looked_up
+    assert papers <= Paper.objects.count() <= papers + result.looked_up + result.from_file
     on_list = set(reading_list.items.values_list("paper_id", flat=True))
     assert {paper.pk for paper in result.added + result.already_on_list} <= on_list
 

@@ -180,6 +180,24 @@ def test_1000_entries_with_the_longest_latex_titles_read_are_read_in_bounded_tim
     assert entries[0].title.startswith("x \N{GREEK SMALL LETTER ALPHA} x")
 
 
+def test_1000_entries_with_long_latex_author_lists_and_abstracts_are_read_in_bounded_time():
+    authors = " and ".join("M{\\\"u}ller, J{\\'e}r{\\^o}me" for _ in range(60))
+    abstract = "\\emph{x} $\\alpha$ " * 150
+    entry = f"@misc{{k, title={{T}}, author={{{authors}}}, abstract={{{abstract}}}}}\n"
+    text = entry * list_imports.MAX_ENTRIES
+
+    entries = timed(
+        "1,000 entries with 60 LaTeX author names and 2.6 kB LaTeX abstracts",
+        lambda: list_imports.read_entries(upload=bib_upload("authors.bib", text)),
+    )
+
+    # Only the first names up to the title's budget are read from LaTeX; the rest keep their letters.
+    assert entries[0].authors[0] == "Jérôme Müller"
+    assert len(entries[0].authors) == 60
+    assert entries[0].authors[-1] == "J\\'er\\^ome M\\\"uller"
+    assert entries[0].abstract.startswith("\\emph{x} $\\alpha$")
+
+
 def test_comments_strings_and_preambles_do_not_count_as_entries():
     blocks = "".join(f"@comment{{x}}\n@string{{j{n} = {{J}}}}\n@preamble{{{{p}}}}\n" for n in range(400))
     entries = "".join(f"@misc{{k{n}, title={{Paper {n}}}}}\n" for n in range(list_imports.MAX_ENTRIES))

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from papers.importers import ImportFileError, ImportReport, import_file
+from papers.tasks import identify_papers
 
 
 def _iso_date(value: str) -> datetime.date:
@@ -22,7 +23,8 @@ class Command(BaseCommand):
     help = (
         "Import papers from Hugging Face Daily Papers pages (text captures), Daily Papers JSON, arXiv "
         "JSON lines (optionally gzipped) or arXiv API Atom feeds. The format is read from the content. "
-        "Re-importing is safe: a paper already in the catalogue is updated, never duplicated."
+        "Re-importing is safe: a paper already in the catalogue is updated, never duplicated. "
+        "Papers known only by title are then looked up on arXiv (unless ARXIV_TITLE_LOOKUP is off)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -33,6 +35,9 @@ class Command(BaseCommand):
             help="Reference date for page dates that have no year (default: today).",
         )
         parser.add_argument("--no-progress", action="store_true", help="Never show a progress bar.")
+        parser.add_argument(
+            "--no-identify", action="store_true", help="Do not look papers without an arXiv id up on arXiv."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         total = ImportReport()
@@ -51,6 +56,10 @@ class Command(BaseCommand):
             total.add(report)
         if len(options["paths"]) > 1:
             self.stdout.write(f"total: {total}")
+        if (total.created or total.updated) and not options["no_identify"]:
+            # A task, so with a broker a worker does it; without one (development) it runs here, and
+            # stops at the first request when the machine is offline.
+            identify_papers.delay()
         if failed_files:
             raise CommandError(
                 f"{len(failed_files)} file(s) could not be imported: {'; '.join(failed_files)}"
