@@ -89,6 +89,9 @@ def _parse(path: Path, *, today: datetime.date) -> tuple[Iterable[ParsedItem], i
     if looks_like_hf_page(text_head):
         items = list(parse_hf_page(_read_text(path, compressed), today=today))
         return items, len(items)
+    if "\ufffd" in text_head:
+        # A first line that happens to decode says nothing about the rest of a binary file.
+        raise FormatError(f"not UTF-8 text; expected {FORMATS}")
     raise FormatError(f"unrecognised format; expected {FORMATS}")
 
 

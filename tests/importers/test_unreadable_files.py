@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gzip
-import os
+import random
 
 import pytest
 
@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
         (b"  \n\n\t \n", "the file is empty"),
         (gzip.compress(b""), "the file is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data, not text"),
-        (os.urandom(4096).replace(b"\x00", b"\x01"), "not UTF-8 text"),
+        (random.Random(4096).randbytes(4096).replace(b"\x00", b"\x01"), "not UTF-8 text"),
+        (b"ok\n" + bytes(range(128, 256)) * 8, "not UTF-8 text"),
         (b"\x1f\x8b\x08\x00garbage", "corrupt or truncated gzip data"),
         (
             b'{"2401.05334": {"title": "URHand", "abstract": "Existing',
