@@ -15,9 +15,6 @@ from papers.models import Dismissal, ReadingList, ReadingListItem, Upvote
 from tests.factories import PaperFactory, ReadingListFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-# An upvote or a save reranks the reader's feed in-process (Celery runs eagerly here): on a busy machine
-# that can take several seconds before the answer is swapped in.
-expect.set_options(timeout=20_000)
 
 CURRENT = re.compile(r"\bis-current\b")
 
