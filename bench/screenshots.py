@@ -4,7 +4,8 @@
     .venv/bin/python -m bench.screenshots --base-url http://127.0.0.1:8024 [--out var/screenshots]
 
 Logs in as the demo account (`make run` creates it), opens each page in Debian's chromium through
-Playwright and saves PNGs of its first three screens, named <page>-<width>-<scheme>.png into --out (var/ is not committed).
+Playwright and saves PNGs of its first three screens, named <page>-<width>-<scheme>.png, into --out
+(var/ is not committed).
 The list, shared list and paper addresses are read from the site's own pages, so the script needs
 nothing but the URL. It prints each file and whether the page scrolls sideways (document wider than
 the window), the one thing a screenshot does not show at a glance.
@@ -60,7 +61,9 @@ def discover(page: Page) -> dict[str, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
     parser.add_argument("--out", default="var/screenshots")
     parser.add_argument("--username", default="demo")

@@ -61,7 +61,7 @@ def make_world() -> dict:
     alice = UserFactory(username="alice_with_a_rather_long_username", email="alice.longname@example.org")
     many_authors = [f"Author Number{n} Lastname-Hyphenated" for n in range(14)]
     paper = PaperFactory(
-        title="Grid cells and navigation: a very long title about place cells, head direction and path integration",
+        title="Grid cells and navigation: a very long title about place cells, head direction and paths",
         authors=many_authors,
         categories=["cs.LG", "q-bio.NC", "cs.AI", "cs.NE", "stat.ML"],
         listed_on=DAY,
@@ -96,9 +96,7 @@ def test_no_page_is_wider_than_a_phone(browser, live_server, name):
     client.force_login(world["user"])
     cookie = settings.SESSION_COOKIE_NAME
     context = browser.new_context(base_url=live_server.url, viewport=PHONE)
-    context.add_cookies(
-        [{"name": cookie, "value": client.cookies[cookie].value, "url": live_server.url}]
-    )
+    context.add_cookies([{"name": cookie, "value": client.cookies[cookie].value, "url": live_server.url}])
     page = context.new_page()
     try:
         response = page.goto(PAGES[name](world))
