@@ -14,8 +14,8 @@ from django.conf import settings
 from django.test import Client
 
 from papers.digest.tokens import make_save_token, make_unsubscribe_token
+from papers.lists.operations import default_reading_list
 from papers.models import DigestSubscription, Dismissal, ReadingListItem
-from papers.reading_lists import default_reading_list
 from tests.factories import PaperFactory, ReadingListFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
