@@ -16,14 +16,15 @@ from __future__ import annotations
 import argparse
 import re
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import FloatRect, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 WIDTHS = {1280: 900, 390: 844}
-SCHEMES = ("light", "dark")
+SCHEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
 
 
 def first_link(page: Page, url: str, pattern: str) -> str | None:
@@ -93,7 +94,7 @@ def main() -> None:
                     path = out / f"{name}-{width}-{scheme}.png"
                     # The first three screens: enough to judge a page, small enough to look at.
                     tall = page.evaluate("document.documentElement.scrollHeight")
-                    clip = {"x": 0, "y": 0, "width": width, "height": min(tall, 3 * height)}
+                    clip: FloatRect = {"x": 0, "y": 0, "width": width, "height": min(tall, 3 * height)}
                     page.screenshot(path=str(path), full_page=True, clip=clip)
                     scroll = page.evaluate("document.documentElement.scrollWidth")
                     sideways = f"  SCROLLS SIDEWAYS ({scroll} px)" if scroll > width else ""
