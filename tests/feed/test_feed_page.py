@@ -53,7 +53,8 @@ def test_papers_listed_since_the_last_visit_come_first_each_part_by_rank(alice_c
 
 
 def test_a_brand_new_readers_feed_does_not_count_new_from_before_they_joined(alice_client, alice):
-    recommend(alice, [PaperFactory(listed_on=days_ago(1)), PaperFactory(listed_on=days_ago(9))], model_version())
+    papers = [PaperFactory(listed_on=days_ago(1)), PaperFactory(listed_on=days_ago(9))]
+    recommend(alice, papers, model_version())
 
     response = alice_client.get("/feed/")
 
