@@ -10,7 +10,7 @@ PORT ?= 8000
 # Digest emails and feeds link to the site they were made on: by default the one `make run` serves.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run setup test lint browser pandoc lock clean screenshots
+.PHONY: run setup test lint browser pandoc lock clean screenshots site-url digest-preview
 
 # The venv is re-synced whenever the lock file changes; pip checks every hash in it.
 $(VENV)/.installed: requirements.lock
@@ -46,6 +46,14 @@ test: $(VENV)/.installed browser pandoc
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory lint
+
+# The site URL links are made with (`make site-url PORT=8024`), and the digests that would be sent now,
+# printed with those links instead of sent.
+site-url:
+	@echo $(SITE_URL)
+
+digest-preview: $(VENV)/.installed
+	$(BIN)/python manage.py send_digests --dry-run
 
 # Screenshots of the main pages (1280 and 390 px, light and dark) from the site `make run PORT=…` serves,
 # into var/screenshots (not committed).
