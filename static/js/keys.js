@@ -181,21 +181,48 @@
   function copyField(field, button) {
     const label = button.querySelector("[data-copy-label]") || button;
     const before = label.textContent;
-    function done(text) {
-      label.textContent = text;
-      setTimeout(function () { label.textContent = before; }, 2000);
+    function done(message) {
+      label.textContent = message;
+      setTimeout(function () { label.textContent = before; }, 3000);
     }
-    field.focus();
-    field.select();
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(field.value).then(
-        function () { done("Copied"); button.focus(); },
-        function () { done(document.execCommand("copy") ? "Copied" : "Press Ctrl+C"); },
-      );
+    const text = field.tagName === "INPUT" || field.tagName === "TEXTAREA" ? field.value : field.textContent.trim();
+    if (field.select) {
+      field.focus();
+      field.select();
     } else {
-      done(document.execCommand("copy") ? "Copied" : "Press Ctrl+C");
-      button.focus();
+      // A link shown as text: select it, so "Press Ctrl+C" works where the clipboard API is refused.
+      const range = document.createRange();
+      range.selectNodeContents(field);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
     }
+    // The selection copied the old way works in every browser and at once; the clipboard API is the
+    // fallback (it can wait on a permission).
+    let copied = false;
+    try {
+      copied = document.execCommand("copy");
+    } catch (error) {
+      copied = false;
+    }
+    if (copied) {
+      done("Copied");
+    } else if (navigator.clipboard && window.isSecureContext) {
+      // A clipboard that never answers (no permission prompt shown) must not leave the button silent.
+      let settled = false;
+      const settle = function (message) {
+        if (!settled) done(message);
+        settled = true;
+      };
+      navigator.clipboard.writeText(text).then(
+        function () { settle("Copied"); },
+        function () { settle("Press Ctrl+C"); },
+      );
+      setTimeout(function () { settle("Press Ctrl+C"); }, 1000);
+    } else {
+      done("Press Ctrl+C");
+    }
+    button.focus();
   }
 
   // ── Focus kept across htmx updates ───────────────────────────────────────────────────────────────
