@@ -14,5 +14,7 @@ from django.contrib.auth import backends
 
 
 class ModelBackend(backends.ModelBackend):
-    def authenticate(self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any) -> None:
+    def authenticate(
+        self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> None:
         return None

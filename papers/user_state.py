@@ -67,7 +67,9 @@ class UserPaperState:
             by_paper[paper_id].add(list_id)
         upvoted: Collection[int] = ()
         if upvotes:
-            upvoted = Upvote.objects.filter(user=user, paper_id__in=paper_ids).values_list("paper_id", flat=True)
+            upvoted = Upvote.objects.filter(user=user, paper_id__in=paper_ids).values_list(
+                "paper_id", flat=True
+            )
         return cls(
             authenticated=True,
             upvoted=frozenset(upvoted),

@@ -128,7 +128,9 @@ def test_load_more_after_a_dismissal_repeats_no_card(page, log_in, trained_catal
     assert still_same_page(page)
 
 
-def test_a_new_readers_feed_shows_the_count_of_the_moment_and_upvotes_in_place(page, log_in, trained_catalogue):
+def test_a_new_readers_feed_shows_the_count_of_the_moment_and_upvotes_in_place(
+    page, log_in, trained_catalogue
+):
     from papers.votes import paper_upvote
     from recommender.models import Recommendation
     from recommender.serving import rerank_user
