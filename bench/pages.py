@@ -13,6 +13,7 @@ request (WhiteNoise reads every static file's headers then), which is not part o
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 from http.cookies import SimpleCookie
@@ -47,7 +48,10 @@ def main() -> None:
     from papers.models import Paper, ReadingList
 
     cache.clear()
-    readers = iter(User.objects.filter(username__startswith="reader").order_by("?")[: 8 * (args.views + 50)])
+    # Each view by another reader while there are enough (10,000 on the bench database).
+    readers = itertools.cycle(
+        User.objects.filter(username__startswith="reader").order_by("?")[: 8 * (args.views + 50)]
+    )
     with_ids = Paper.objects.exclude(arxiv_id=None).order_by("?")
     arxiv_ids = list(with_ids.values_list("arxiv_id", flat=True)[:50])
     days = sorted({day for day in Paper.objects.values_list("listed_on", flat=True).distinct() if day})[-20:]

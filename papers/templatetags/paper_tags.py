@@ -4,6 +4,7 @@ paper card (templates/papers/_paper_card.html) that are easier said in Python.""
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from django import template
@@ -79,6 +80,21 @@ def paper_state(context: template.Context, paper: Paper) -> CardState:
     return state.card(paper)
 
 
+def clipped(text: str, length: int) -> str:
+    """Django's truncatechars: `text` cut to `length` characters, "…" included, without Truncator's walk
+    through the text in Python (most of a feed card's render for a 600-character abstract).
+
+    Combining marks count as nothing to Truncator; a text whose first `length` + 1 characters hold
+    one goes to Truncator itself (a test holds the two equal on any text).
+    """
+    text = unicodedata.normalize("NFC", text)
+    if len(text) <= length:
+        return text
+    if length < 2 or any(map(unicodedata.combining, text[: length + 1])):
+        return Truncator(text).chars(length)
+    return f"{text[: length - 1]}…"
+
+
 @register.simple_tag
 def card_title(paper: Paper) -> SafeString:
     """A card's title, highlighted for a search result (only search results carry a headline)."""
@@ -95,9 +111,7 @@ def card_abstract(paper: Paper) -> SafeString:
             '<p class="paper-card__abstract paper-card__abstract--excerpt">{}</p>', highlight(headline)
         )
     if paper.abstract:
-        return format_html(
-            '<p class="paper-card__abstract">{}</p>', Truncator(paper.abstract).chars(ABSTRACT_CHARS)
-        )
+        return format_html('<p class="paper-card__abstract">{}</p>', clipped(paper.abstract, ABSTRACT_CHARS))
     return mark_safe("")
 
 

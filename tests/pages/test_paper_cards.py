@@ -6,8 +6,12 @@ import datetime
 import re
 
 import pytest
+from django.utils.text import Truncator
+from hypothesis import given
+from hypothesis import strategies as st
 
 from papers.models import Upvote
+from papers.templatetags.paper_tags import clipped
 from papers.votes import paper_upvote
 from tests.factories import PaperFactory, ReadingListFactory, ReadingListItemFactory
 
@@ -144,3 +148,12 @@ def test_a_search_card_marks_the_matches_and_escapes_the_rest(
         assert str(card_abstract(paper)) == ""
     else:
         assert str(card_abstract(paper)).endswith(excerpt)
+
+
+# Letters, combining accents and the ellipsis itself, so cuts land next to each of them.
+CLIPPABLE = st.text(alphabet=st.sampled_from(["a", " ", "é", "e", "\u0301", "\u0327", "…", "\n", "ß"]))
+
+
+@given(text=CLIPPABLE, length=st.integers(min_value=0, max_value=40))
+def test_a_card_clips_its_abstract_exactly_as_truncatechars_does(text, length):
+    assert clipped(text, length) == Truncator(text).chars(length)
