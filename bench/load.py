@@ -323,7 +323,7 @@ class ReaderSnapshot:
     def __init__(self, username: str) -> None:
         from django.contrib.auth.models import User
 
-        from papers.reading_lists import default_reading_list
+        from papers.lists.operations import default_reading_list
 
         self.user = User.objects.get(username=username)
         self.reading_list = default_reading_list(self.user)
@@ -333,8 +333,8 @@ class ReaderSnapshot:
     def restore(self) -> None:
         from django.db import transaction
 
-        from papers.reading_lists import reading_list_remove_items
-        from papers.votes import paper_unvote
+        from papers.lists.operations import reading_list_remove_items
+        from papers.lists.votes import paper_unvote
 
         # One transaction: the reader's re-rank is requested once, not once per paper.
         with transaction.atomic():

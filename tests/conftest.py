@@ -26,8 +26,8 @@ def _own_cache_keys(settings):
 
 @pytest.fixture(autouse=True)
 def _no_arxiv_title_lookups(settings):
-    """Imports ask for papers without an arXiv id to be looked up on arXiv (papers/identify.py); tests
-    that exercise that turn it back on behind recorded responses."""
+    """Imports ask for papers without an arXiv id to be looked up on arXiv
+    (papers/catalogue/identify.py); tests that exercise that turn it back on behind recorded responses."""
     settings.ARXIV_TITLE_LOOKUP = False
 
 

@@ -13,13 +13,13 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from papers import paper_urls
+from papers.catalogue import paper_urls
+from papers.catalogue.search import highlight
+from papers.feed.user_state import CardState, UserPaperState
 from papers.models import Paper
-from papers.search import highlight
-from papers.user_state import CardState, UserPaperState
 
 if TYPE_CHECKING:
-    from recommender.feed import FeedEntry
+    from recommender.feed_query import FeedEntry
 
 register = template.Library()
 

@@ -8,7 +8,7 @@ import pytest
 from papers.importers.records import PaperRecord
 from papers.importers.upsert import import_records
 from papers.models import Paper
-from tests.pages.html import card_ids, upvote_count
+from tests.catalogue.html import card_ids, upvote_count
 from tests.serving.conftest import DAY
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ import pytest
 from django.core.cache import caches
 from django.db import connection
 
+from papers.lists.operations import reading_list_add
 from papers.models import ReadingList
-from papers.reading_lists import reading_list_add
 from tests.factories import ReadingListFactory, UserFactory
 from tests.serving.conftest import DAY
 

@@ -11,8 +11,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client, override_settings
 
+from tests.catalogue.html import card_ids, upvoted
 from tests.faults.processes import free_port
-from tests.pages.html import card_ids, upvoted
 from tests.serving.conftest import DAY
 
 pytestmark = pytest.mark.django_db

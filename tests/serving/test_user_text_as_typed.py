@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from papers.reading_lists import reading_list_add
+from papers.lists.operations import reading_list_add
 from tests.factories import ReadingListFactory
 from tests.serving.conftest import DAY
 
