@@ -57,13 +57,14 @@
   function currentCard() {
     const active = document.activeElement;
     const focused = active && active.closest ? active.closest(CARD) : null;
-    return focused || document.querySelector(CARD + ".is-current");
+    return focused || document.querySelector(CARD + "[data-current]");
   }
   function markCurrent(card) {
-    document.querySelectorAll(CARD + ".is-current").forEach(function (other) {
-      if (other !== card) other.classList.remove("is-current");
+    // An attribute, not a class: the cards' classes belong to their templates (and their tests).
+    document.querySelectorAll(CARD + "[data-current]").forEach(function (other) {
+      if (other !== card) other.removeAttribute("data-current");
     });
-    if (card) card.classList.add("is-current");
+    if (card) card.setAttribute("data-current", "");
   }
   function move(step) {
     const all = cards();
