@@ -32,7 +32,7 @@ def test_the_closest_paper_in_meaning_comes_first_even_without_a_shared_word():
 
 
 def test_within_some_papers_only_those_are_ranked():
-    spiking, protein, galaxy = papers(SPIKING, PROTEIN, GALAXY)
+    _spiking, protein, galaxy = papers(SPIKING, PROTEIN, GALAXY)
 
     found = semantic_search.search_by_meaning("neurons", among=[protein.pk, galaxy.pk, 10**9])
 
