@@ -42,7 +42,7 @@ def main() -> None:
     args = parser.parse_args()
     SERVER_ENV["CELERY_BROKER_URL"] = args.broker_url
     setup_as_server(args.database_url, cache_url=args.cache_url, fresh=not args.keep)
-    from papers import semantic_search
+    from papers.catalogue import semantic_search
     from papers.importers import import_file
     from papers.models import PaperEmbedding
     from recommender.embeddings import embed_texts

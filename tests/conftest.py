@@ -107,7 +107,8 @@ def pytest_report_header(config):
 @pytest.fixture(autouse=True)
 def _no_embedding_matrix_from_another_test(monkeypatch):
     """Each process keeps the catalogue's vectors in memory, keyed by the database's EmbeddingsVersion
-    (papers.semantic_search); a test's rolled-back database may repeat a number an earlier test saw."""
-    from papers import semantic_search
+    (papers.catalogue.semantic_search); a test's rolled-back database may repeat a number an earlier
+    test saw."""
+    from papers.catalogue import semantic_search
 
     monkeypatch.setattr(semantic_search, "_matrix", None)

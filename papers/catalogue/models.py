@@ -373,8 +373,8 @@ class PaperEmbedding(models.Model):
 
 class EmbeddingsVersion(models.Model):
     """One row whose number grows after every committed write of paper embeddings. A process that keeps
-    the catalogue's vectors in memory (papers.semantic_search) compares it with the number it loaded at,
-    so no process serves vectors older than the database's."""
+    the catalogue's vectors in memory (papers.catalogue.semantic_search) compares it with the number it
+    loaded at, so no process serves vectors older than the database's."""
 
     number = models.BigIntegerField(default=0)
 

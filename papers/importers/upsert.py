@@ -19,11 +19,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from papers import page_cache
+from papers.catalogue.embeddings import store_embeddings
 from papers.importers.bulk_insert import insert_papers
 from papers.importers.records import InvalidRecord, Malformed, PaperRecord, ParsedItem, clean_record
 from papers.importers.report import ImportReport, Rejection
 from papers.models import Paper, PaperAuthor, normalize_title
-from papers.paper_embeddings import store_embeddings
 
 BATCH_SIZE = 2000
 # Row fields an import may fill in or improve; everything else (user upvotes, timestamps) is not its own.

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from papers import semantic_search
+from papers.catalogue import semantic_search
+from papers.catalogue.embeddings import embed_missing
 from papers.models import Paper
-from papers.paper_embeddings import embed_missing
 from tests.factories import PaperFactory
 
 pytestmark = pytest.mark.django_db

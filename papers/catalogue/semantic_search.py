@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from papers.catalogue.embeddings import current_version
 from papers.models import PaperEmbedding
-from papers.paper_embeddings import current_version
 from recommender.embeddings import DTYPE, dimensions, embed_texts, model_name
 
 # A search by meaning ranks every paper; beyond this many the ranks say little.
