@@ -13,10 +13,12 @@ nothing. Reloading reads a kilobyte per paper (a second or so for 75k), once aft
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from papers.catalogue.embeddings import current_version
 from papers.models import PaperEmbedding
@@ -64,11 +66,19 @@ class EmbeddingMatrix:
             vectors, ids = vectors[positions[found]], ids[positions[found]]
         if not len(ids) or not query.any():
             return []
-        scores = vectors @ query
+        # One BLAS thread: the product is bound by memory bandwidth, which more threads do not add,
+        # and a web process's extra threads only contend with the other processes' requests.
+        with _blas().limit(limits=1, user_api="blas"):
+            scores = vectors @ query
         best = np.argpartition(-scores, limit)[:limit] if len(scores) > limit else np.arange(len(scores))
         # Ties by id, so a page of results does not reshuffle between requests.
         order = best[np.lexsort((ids[best], -scores[best]))]
         return [int(paper_id) for paper_id in ids[order]]
+
+
+@functools.cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
 
 
 _matrix: EmbeddingMatrix | None = None
