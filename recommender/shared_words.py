@@ -13,6 +13,7 @@ more than common ones); a word it weighs 0 is not named.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -31,16 +32,29 @@ class Words:
 
     forms: tuple[str, ...]
     keys: tuple[str, ...]
+    # adjacent[i]: word i and word i + 1 are separated by spaces only ("deep learning", not "deep, learning")
+    adjacent: tuple[bool, ...]
 
     @classmethod
     def of(cls, text: str) -> Words:
-        forms = tuple(_WORD.findall(text))
-        return cls(forms, tuple(form.casefold() for form in forms))
+        matches = list(_WORD.finditer(text))
+        forms = tuple(match.group() for match in matches)
+        adjacent = tuple(not text[a.end() : b.start()].strip() for a, b in itertools.pairwise(matches))
+        return cls(forms, tuple(form.casefold() for form in forms), adjacent)
+
+    def phrase(self, i: int) -> str | None:
+        """Words i and i + 1 as a phrase key, if they stand next to each other and are both topical."""
+        if (
+            i + 1 < len(self.keys)
+            and self.adjacent[i]
+            and _topical(self.keys[i])
+            and _topical(self.keys[i + 1])
+        ):
+            return f"{self.keys[i]} {self.keys[i + 1]}"
+        return None
 
     def phrases(self) -> set[str]:
-        return {
-            f"{a} {b}" for a, b in zip(self.keys, self.keys[1:], strict=False) if _topical(a) and _topical(b)
-        }
+        return {phrase for i in range(len(self.keys) - 1) if (phrase := self.phrase(i))}
 
 
 def _topical(key: str) -> bool:
@@ -65,10 +79,9 @@ def shared_words(
     for i, key in enumerate(mine.keys):
         if _topical(key) and key in their_words:
             spelled.setdefault(key, mine.forms[i])
-        if i + 1 < len(mine.keys):
-            phrase = f"{key} {mine.keys[i + 1]}"
-            if phrase in their_phrases and _topical(key) and _topical(mine.keys[i + 1]):
-                spelled.setdefault(phrase, f"{mine.forms[i]} {mine.forms[i + 1]}")
+        phrase = mine.phrase(i)
+        if phrase is not None and phrase in their_phrases:
+            spelled.setdefault(phrase, f"{mine.forms[i]} {mine.forms[i + 1]}")
     weighted = sorted(
         ((weight(key), key) for key in spelled), key=lambda pair: (-pair[0], -pair[1].count(" "), pair[1])
     )

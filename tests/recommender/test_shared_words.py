@@ -49,3 +49,11 @@ def test_topic_terms_are_matched_against_the_candidate_text():
     words = shared_words(CANDIDATE, ["transformers", "reinforcement learning"], weight=every_word)
 
     assert words == ("Transformers",)
+
+
+def test_two_words_with_punctuation_between_them_are_not_a_phrase():
+    words = shared_words("Vision, language and robots.", "Vision language models.", weight=every_word)
+
+    assert "Vision, language" not in words
+    assert "Vision language" not in words
+    assert set(words) == {"Vision", "language"}
