@@ -37,6 +37,10 @@ def reason_text(kind: str, related_title: str = "", terms: Sequence[str] = (), *
         return f"From your topics: {shared}" if action == "topics" else f"Matches your interests: {shared}"
     if kind == "terms" and action == "topics":
         return "From your topics"
+    if kind == "terms":
+        # Content that none of the reader's own papers explains alone: the profile was widened with
+        # papers like theirs (co-saved with them, or their closest matches).
+        return "Close to papers like yours"
     if kind == "new":
         return "New this week, and close to what you read"
     return "Popular with readers now"
