@@ -14,7 +14,6 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from papers import page_cache
 from papers.models import Dismissal, Paper, ReadingList, ReadingListItem, Upvote
 
 FORMAT_VERSION = 1
@@ -81,8 +80,6 @@ def account_delete(*, user: User) -> None:
         # missing user. Upvote rows cascade away without touching the denormalized count, hence this.
         list(get_user_model()._default_manager.select_for_update().filter(pk=user.pk).values_list("pk"))
         Paper.objects.filter(upvotes__user=user).update(upvote_count=F("upvote_count") - 1)
-        # Stored pages that show these counts (papers.page_cache).
-        page_cache.touch_papers(Upvote.objects.filter(user=user).values_list("paper_id", flat=True))
         user.delete()
 
 

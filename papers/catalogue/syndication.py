@@ -23,7 +23,6 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 from django.utils.html import format_html, format_html_join
 
-from papers.digest.selection import personalized_feed
 from papers.models import Paper, Profile, ReadingList, ReadingListItem
 from papers.templatetags.paper_tags import author_summary
 from recommender.models import Recommendation
@@ -187,7 +186,7 @@ class PersonalFeed(PaperFeed):
         return PERSONAL_FEED_PAGE
 
     def items(self, user: User) -> list[Recommendation]:
-        return list(personalized_feed(user)[:PERSONAL_LIMIT])
+        return list(Recommendation.objects.feed_for(user).select_related("version")[:PERSONAL_LIMIT])
 
     def paper(self, item: Recommendation) -> Paper:
         return item.paper

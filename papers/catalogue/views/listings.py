@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from papers import page_cache, shared_pages
 from papers.catalogue.periods import PERIOD_KINDS, Period
 from papers.feed.user_state import UserPaperState
 from papers.htmx import HtmxHttpRequest, wants_fragment
@@ -70,8 +69,6 @@ def _listing(request: HtmxHttpRequest, period: Period | None) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
-@page_cache.per_viewer
-@shared_pages.alike_for_readers
 def daily(request: HtmxHttpRequest) -> HttpResponse:
     """The home page: the newest day that has papers."""
     newest = Paper.objects.latest_listing_date()
@@ -80,16 +77,12 @@ def daily(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
-@page_cache.per_viewer
-@shared_pages.alike_for_readers
 def day(request: HtmxHttpRequest, day: datetime.date) -> HttpResponse:
     return _listing(request, Period.containing("day", day))
 
 
 @require_safe
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
-@page_cache.per_viewer
-@shared_pages.alike_for_readers
 def week(request: HtmxHttpRequest, day: datetime.date) -> HttpResponse:
     """`day` is the Monday of the ISO week in the URL."""
     return _listing(request, Period.containing("week", day))
@@ -97,8 +90,6 @@ def week(request: HtmxHttpRequest, day: datetime.date) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
-@page_cache.per_viewer
-@shared_pages.alike_for_readers
 def month(request: HtmxHttpRequest, day: datetime.date) -> HttpResponse:
     """`day` is the first of the month in the URL."""
     return _listing(request, Period.containing("month", day))
@@ -106,8 +97,6 @@ def month(request: HtmxHttpRequest, day: datetime.date) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
-@page_cache.per_viewer
-@shared_pages.alike_for_readers
 def trending(request: HtmxHttpRequest) -> HttpResponse:
     papers = Paper.objects.visible_to(request.user).trending(window_days=TRENDING_WINDOW_DAYS)
     page = paginate(request, papers)
@@ -119,7 +108,6 @@ def trending(request: HtmxHttpRequest) -> HttpResponse:
 
 def _paper_page(request: HtmxHttpRequest, paper: Paper) -> HttpResponse:
     similar = similar_papers(paper, user=request.user)
-    page_cache.shows_papers(request, [paper])
     context = {
         "paper": paper,
         "similar_papers": similar,
@@ -129,8 +117,6 @@ def _paper_page(request: HtmxHttpRequest, paper: Paper) -> HttpResponse:
 
 
 @require_safe
-@page_cache.per_viewer
-@shared_pages.alike_for_readers
 def paper_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     paper = get_object_or_404(Paper.objects.defer("search_vector"), pk=pk)
     if paper.arxiv_id:
@@ -140,8 +126,6 @@ def paper_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@page_cache.per_viewer
-@shared_pages.alike_for_readers
 def paper_detail_arxiv(request: HtmxHttpRequest, arxiv_id: str) -> HttpResponse:
     # The page never shows the search vector, the widest column of the row.
     paper = Paper.objects.defer("search_vector").filter(arxiv_id=arxiv_id).first()

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from papers import feed_pages, page_cache
 from papers.feed.user_state import UserPaperState
 from papers.forms import MAX_DATABASE_INT, bounded_int, database_id
 from papers.htmx import HtmxHttpRequest, wants_fragment
@@ -26,7 +25,6 @@ from papers.models import Paper, Profile
 from papers.redirects import AuthenticatedRequest, login_required_for_action, return_path
 from recommender.feed_query import (
     MAX_EXCLUDED,
-    VISIT_GAP,
     FeedPage,
     FeedStatus,
     feed_entry,
@@ -35,6 +33,7 @@ from recommender.feed_query import (
     feed_status,
     record_impressions,
     trending_papers,
+    visit_feed,
 )
 
 # The "Personalizing your feed…" panel asks every 2 s; after about three minutes something is wrong
@@ -71,17 +70,12 @@ def _anonymous_feed(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request", "HX-Target", "HX-History-Restore-Request")
-@feed_pages.prepared_first
-@page_cache.per_viewer
 def feed(request: HtmxHttpRequest) -> HttpResponse:
     """The whole page; with htmx, more cards (#feed-more) or the refreshed body (#feed-body, polling)."""
     if not request.user.is_authenticated:
         return _anonymous_feed(request)
     user = request.user
-    profile, since = feed_pages.visit(request)
-    # "New since your last visit" holds until this visit is VISIT_GAP old (recommender.feed_query).
-    if profile.feed_visited_at is not None:
-        page_cache.valid_until(request, (profile.feed_visited_at + VISIT_GAP).timestamp())
+    profile, since = visit_feed(user)
     # htmx sends the ids of the cards on the page: the next cards are the first ones not shown, which
     # stays right after dismissals and re-ranks. Without JavaScript `?offset=` pages as usual.
     shown = _ids(request.GET.getlist("shown")) if request.htmx else set()
@@ -111,7 +105,7 @@ def feed(request: HtmxHttpRequest) -> HttpResponse:
 def feed_context(
     request: HttpRequest, page: FeedPage, *, status: FeedStatus | None = None, shown: Collection[int] = ()
 ) -> dict[str, Any]:
-    """What feed/feed.html shows of `page` (papers.feed_pages renders it ahead with this too)."""
+    """What feed/feed.html shows of `page`."""
     return {
         "page": page,
         "status": status.value if status else "",
