@@ -277,7 +277,10 @@ def refresh_similar_papers(model: RecommenderModel, paper_ids: np.ndarray, versi
     chosen = np.argsort(age, kind="stable")[:budget]
     for start in range(0, len(chosen), SIMILAR_PAPERS_PER_BATCH):
         items = chosen[start : start + SIMILAR_PAPERS_PER_BATCH]
-        similar = similar_items(model, items, n=SIMILAR_PER_PAPER)
+        # The model's embeddings when it has them (fitted with stored vectors), else words alone.
+        similar = similar_items(
+            model, items, n=SIMILAR_PER_PAPER, item_embeddings=getattr(model, "item_embeddings", None)
+        )
         rows = (
             (int(paper_ids[item]), int(paper_ids[neighbour]), version.pk, rank, float(score))
             for item, neighbours, scores in zip(items, similar.items, similar.scores, strict=True)
