@@ -7,13 +7,15 @@ may be character n-grams, and mix in terms from the reader's other papers). Numb
 stop words and two-letter fragments are not words a reader recognises as a topic; they are left out.
 Two adjacent words that are adjacent in both papers ("compositional generalization") count as one phrase.
 
-Which shared words come first is the caller's choice through `weight` (the model's idf: rare words say
-more than common ones); a word it weighs 0 is not named.
+Which shared words come first is the caller's `weight` (the model's idf: rare words say more than common
+ones) times a sublinear count of the word's uses in the recommended paper (its topic recurs, a passing
+word appears once); a word the caller weighs 0 is not named.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -76,14 +78,19 @@ def shared_words(
         their_words = {key for term in terms for key in term.keys}
         their_phrases = {phrase for term in terms for phrase in term.phrases()}
     spelled: dict[str, str] = {}
+    # How often the text uses each shared word: a paper's topic recurs, a passing word appears once.
+    uses: dict[str, int] = {}
     for i, key in enumerate(mine.keys):
         if _topical(key) and key in their_words:
             spelled.setdefault(key, mine.forms[i])
+            uses[key] = uses.get(key, 0) + 1
         phrase = mine.phrase(i)
         if phrase is not None and phrase in their_phrases:
             spelled.setdefault(phrase, f"{mine.forms[i]} {mine.forms[i + 1]}")
+            uses[phrase] = uses.get(phrase, 0) + 1
     weighted = sorted(
-        ((weight(key), key) for key in spelled), key=lambda pair: (-pair[0], -pair[1].count(" "), pair[1])
+        ((weight(key) * (1.0 + math.log(uses[key])), key) for key in spelled),
+        key=lambda pair: (-pair[0], -pair[1].count(" "), pair[1]),
     )
     chosen: list[str] = []
     for value, key in weighted:
