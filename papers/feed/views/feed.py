@@ -94,6 +94,9 @@ def feed(request: HtmxHttpRequest) -> HttpResponse:
     context |= {
         "next_poll": polls + 1 if polls < MAX_POLLS else 0,
         "welcome": request.GET.get("welcome") == "1",
+        # No earlier visit to count "new" from: "listed since <a day before the account existed>" would
+        # only puzzle a brand-new reader.
+        "first_visit": profile.feed_previous_visit_at is None,
     }
     if wants_fragment(request, target="feed-more"):
         return render(request, "feed/_feed_items.html", context)
@@ -108,6 +111,7 @@ def feed_context(
     """What feed/feed.html shows of `page`."""
     return {
         "page": page,
+        "first_visit": False,
         "status": status.value if status else "",
         "user_state": UserPaperState.for_papers(request.user, page.papers),
         "next_url": reverse("papers:feed"),
