@@ -340,3 +340,12 @@ CELERY_BEAT_SCHEDULE["send-due-digests"] = {
     "task": "papers.tasks.send_due_digests",
     "schedule": crontab(minute=0),
 }
+
+# --- Text embeddings (issue 22) -------------------------------------------------------------------------
+# Papers and search queries are embedded by wordllama's l2_supercat model (recommender/embeddings.py),
+# whose 256-dimensional weights ship in the wheel. Its dimensions are ordered by importance (Matryoshka),
+# so a smaller site may keep only the first 64 or 128 of them. Changing this invalidates stored vectors:
+# run `manage.py embed_papers --all` afterwards.
+EMBEDDING_DIMENSIONS = env.int("EMBEDDING_DIMENSIONS", 256)
+if EMBEDDING_DIMENSIONS not in (64, 128, 256):
+    raise ImproperlyConfigured(f"EMBEDDING_DIMENSIONS must be 64, 128 or 256, not {EMBEDDING_DIMENSIONS}.")

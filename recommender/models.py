@@ -91,6 +91,16 @@ class Recommendation(models.Model):
         COLLABORATIVE = "collaborative", "Saved by readers who also saved"
         POPULAR = "popular", "Popular now"
         NEW = "new", "New this week"
+        MEANING = "meaning", "Close in meaning to a paper you saved"
+
+    class Action(models.TextChoices):
+        # What the reader did with the paper a reason names (reason_paper), or "topics".
+        SAVED = "saved", "Saved"
+        UPVOTED = "upvoted", "Upvoted"
+        READ = "read", "Marked read"
+        PASTED = "pasted", "Pasted"
+        IMPORTED = "imported", "Imported"
+        TOPICS = "topics", "Picked topics"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recommendations"
@@ -104,6 +114,7 @@ class Recommendation(models.Model):
         "papers.Paper", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reason_terms = models.JSONField(default=list, blank=True)
+    reason_action = models.CharField(max_length=8, choices=Action.choices, blank=True)
 
     objects = RecommendationQuerySet.as_manager()
 
@@ -122,7 +133,10 @@ class Recommendation(models.Model):
         from recommender.reason_text import reason_text
 
         return reason_text(
-            self.reason, self.reason_paper.title if self.reason_paper else "", self.reason_terms
+            self.reason,
+            self.reason_paper.title if self.reason_paper else "",
+            self.reason_terms,
+            action=self.reason_action,
         )
 
 

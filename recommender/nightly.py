@@ -25,13 +25,14 @@ from django.utils import timezone
 
 from papers.bulk_insert import copy_rows
 from recommender import artifact_store
-from recommender.dataset import Signals, load_catalogue, load_signals
+from recommender.dataset import Catalogue, Signals, load_catalogue, load_signals
 from recommender.models import ModelVersion, Recommendation, SimilarPaper
 from recommender.recommendation_rows import (
     UserBlock,
     block_rows,
     interest_profiles,
     rank_block,
+    texts_in_memory,
     write_recommendations,
 )
 from recommender.scoring import similar_items
@@ -116,7 +117,7 @@ def _train(version: ModelVersion, *, today: datetime.date) -> None:
     version.save(update_fields=["artifact", "artifact_bytes"])
     lap("store")
 
-    n_rows = _precompute_rankings(model, signals, catalogue.paper_ids, version)
+    n_rows = _precompute_rankings(model, signals, catalogue, version)
     lap("recommend")
 
     n_similar = refresh_similar_papers(model, catalogue.paper_ids, version)
@@ -143,7 +144,7 @@ def _train(version: ModelVersion, *, today: datetime.date) -> None:
 
 
 def _precompute_rankings(
-    model: RecommenderModel, signals: Signals, paper_ids: np.ndarray, version: ModelVersion
+    model: RecommenderModel, signals: Signals, catalogue: Catalogue, version: ModelVersion
 ) -> int:
     """Every active user's top papers with reasons, written block by block; returns the row count.
 
@@ -154,6 +155,8 @@ def _precompute_rankings(
     version row, so the rows are written here.
     """
     interactions = signals.interactions
+    paper_ids = catalogue.paper_ids
+    texts = texts_in_memory(catalogue.texts)
     profiles = interest_profiles(model, signals.interests)
     blocks = [
         UserBlock(
@@ -161,6 +164,8 @@ def _precompute_rankings(
             interactions.positives[start : start + USERS_PER_BATCH],
             interactions.negatives[start : start + USERS_PER_BATCH],
             profiles[start : start + USERS_PER_BATCH] if profiles is not None else None,
+            signals.actions[start : start + USERS_PER_BATCH] if signals.actions is not None else None,
+            signals.interests[start : start + USERS_PER_BATCH],
         )
         for start in range(0, len(signals.user_ids), USERS_PER_BATCH)
     ]
@@ -178,7 +183,7 @@ def _precompute_rankings(
             ranked = pending.result()
             if following is not None:
                 pending = ahead.submit(rank, following)
-            rows = list(block_rows(model, ranked, paper_ids=paper_ids, version_id=version.pk))
+            rows = list(block_rows(model, ranked, paper_ids=paper_ids, version_id=version.pk, texts=texts))
             if written is not None:
                 n_rows += written.result()  # at most one block waits to be written: bounded memory
                 written = None
@@ -272,7 +277,10 @@ def refresh_similar_papers(model: RecommenderModel, paper_ids: np.ndarray, versi
     chosen = np.argsort(age, kind="stable")[:budget]
     for start in range(0, len(chosen), SIMILAR_PAPERS_PER_BATCH):
         items = chosen[start : start + SIMILAR_PAPERS_PER_BATCH]
-        similar = similar_items(model, items, n=SIMILAR_PER_PAPER)
+        # The model's embeddings when it has them (fitted with stored vectors), else words alone.
+        similar = similar_items(
+            model, items, n=SIMILAR_PER_PAPER, item_embeddings=getattr(model, "item_embeddings", None)
+        )
         rows = (
             (int(paper_ids[item]), int(paper_ids[neighbour]), version.pk, rank, float(score))
             for item, neighbours, scores in zip(items, similar.items, similar.scores, strict=True)

@@ -6,7 +6,7 @@ thing: the top papers with the main reason for each, in words the feed can show.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,9 +15,12 @@ import scipy.sparse as sp
 from django.db import transaction
 
 from papers.bulk_insert import copy_rows
-from recommender import explain as explaining
+from papers.models import Paper
+from recommender.dataset import ACTION_NAMES
+from recommender.features import PaperText
 from recommender.models import Recommendation
-from recommender.scoring import DEFAULT_THREADS, TopParts, recommend_with_parts, user_profiles
+from recommender.scoring import DEFAULT_THREADS, TopParts, recommend_with_parts
+from recommender.shared_words import idf_weight, shared_words
 from recommender.topics import topic_profile
 from recommender.topk import TopK
 from recommender.train import RecommenderModel
@@ -49,11 +52,13 @@ def interest_profiles(model: RecommenderModel, interests: Sequence[Sequence[str]
 @dataclass(frozen=True)
 class UserReasons:
     """The main reason for each of one user's top papers: a code (`REASONS`), the catalogue index of
-    the saved paper it names (-1 for none), and shared terms for the first few."""
+    the paper it names (-1 for none), what the reader did with that paper (`Recommendation.Action`, or
+    ""), and, for the first few, words the recommended paper really shares with it."""
 
     codes: list[int]
     related: list[int]
     terms: dict[int, tuple[str, ...]]
+    actions: list[str]
 
 
 class _Explainer:
@@ -66,25 +71,22 @@ class _Explainer:
     explaining 10,000 users x 200 papers inside the nightly budget.
     """
 
-    def __init__(self, model: RecommenderModel, n_terms: int, with_terms: int) -> None:
+    def __init__(
+        self, model: RecommenderModel, n_terms: int, with_terms: int, texts: PaperTexts | None = None
+    ) -> None:
         self.model = model
         self.n_terms = n_terms
         self.with_terms = with_terms
-        self.names = model.features.terms()
+        self.texts = texts
+        self.weight = words_weight(model)
         # Scratch lookups, reset after each use (-1 = absent): paper -> position among one user's top
         # papers, and term -> compact column. Lookups by indexing beat sorting and searching here.
         self.position = np.full(model.n_items, -1, dtype=np.int64)
         self.slot = np.full(model.item_features.shape[1], -1, dtype=np.int64)
 
-    def block(
-        self,
-        positives: sp.csr_matrix,
-        profiles: sp.csr_matrix | None,
-        top: TopK,
-        parts: TopParts,
-    ) -> list[UserReasons]:
-        positives = sp.csr_matrix(positives, dtype=np.float32)
-        term_profiles = user_profiles(self.model, positives, profiles) if self.n_terms else None
+    def block(self, users: UserBlock, top: TopK, parts: TopParts) -> list[UserReasons]:
+        positives = sp.csr_matrix(users.positives, dtype=np.float32)
+        actions = sp.csr_matrix(users.actions) if users.actions is not None else None
         main = parts.main()
         reasons = []
         for row in range(positives.shape[0]):
@@ -98,7 +100,8 @@ class _Explainer:
                     parts.content[row, :n],
                     positives.indices[lo:hi],
                     positives.data[lo:hi],
-                    term_profiles[row] if term_profiles is not None else None,
+                    actions[row] if actions is not None else None,
+                    users.interests[row] if users.interests is not None else (),
                 )
             )
         return reasons
@@ -110,7 +113,8 @@ class _Explainer:
         content: np.ndarray,
         saved: np.ndarray,
         saved_weights: np.ndarray,
-        term_profile: sp.csr_matrix | None,
+        actions: sp.csr_matrix | None,
+        interests: Sequence[str],
     ) -> UserReasons:
         model = self.model
         n = len(items)
@@ -128,15 +132,38 @@ class _Explainer:
             default=POPULAR,
         )
         related = np.select([codes == SIMILAR, codes == COLLABORATIVE], [closest, co_via], default=-1)
-        explained = np.flatnonzero(by_content[: self.with_terms])
-        terms = (
-            self._shared_terms(candidates[explained], term_profile)
-            if term_profile is not None and explained.size
-            else []
-        )
-        return UserReasons(
-            codes.tolist(), related.tolist(), dict(zip(explained.tolist(), terms, strict=True))
-        )
+        did = [""] * n
+        for position in np.flatnonzero(codes == SIMILAR).tolist():
+            did[position] = _action_of(actions, int(related[position]))
+        for position in np.flatnonzero(codes == TERMS).tolist():
+            did[position] = Recommendation.Action.TOPICS if interests else ""
+        terms = self._shared_words(items, codes, related, interests) if self.n_terms else {}
+        return UserReasons(codes.tolist(), related.tolist(), terms, did)
+
+    def _shared_words(
+        self, items: np.ndarray, codes: np.ndarray, related: np.ndarray, interests: Sequence[str]
+    ) -> dict[int, tuple[str, ...]]:
+        """For the first cards explained by content: the words the paper shares with the paper the
+        reason names (or with the reader's topics), read off both texts (recommender.shared_words)."""
+        explained = [
+            position
+            for position in range(min(self.with_terms, len(items)))
+            if codes[position] == SIMILAR or (codes[position] == TERMS and interests)
+        ]
+        if not explained or self.texts is None:
+            return {}
+        needed = {int(items[p]) for p in explained} | {int(related[p]) for p in explained if related[p] >= 0}
+        text = self.texts(sorted(needed))
+        words = {}
+        for position in explained:
+            mine = text.get(int(items[position]), "")
+            other: str | Sequence[str] = (
+                text.get(int(related[position]), "") if codes[position] == SIMILAR else interests
+            )
+            found = shared_words(mine, other, weight=self.weight, n=self.n_terms)
+            if found:
+                words[position] = found
+        return words
 
     def _co_save_sources(self, items: np.ndarray, saved: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """For each item, the saved paper whose (weighted) co-save link to it is strongest, else -1."""
@@ -174,30 +201,6 @@ class _Explainer:
         )
         return np.asarray((left @ right).toarray())
 
-    def _shared_terms(self, candidates: sp.csr_matrix, term_profile: sp.csr_matrix) -> list[tuple[str, ...]]:
-        """Per candidate, the readable terms contributing most to its similarity with the profile."""
-        self.slot[term_profile.indices] = np.arange(len(term_profile.indices))
-        at = self.slot[candidates.indices]
-        self.slot[term_profile.indices] = -1
-        overlap = np.where(at >= 0, candidates.data * term_profile.data[at], 0.0)
-        result = []
-        for row in range(candidates.shape[0]):
-            lo, hi = candidates.indptr[row], candidates.indptr[row + 1]
-            weights, columns = overlap[lo:hi], candidates.indices[lo:hi]
-            chosen: list[str] = []
-            for at_term in np.argsort(-weights, kind="stable"):
-                if weights[at_term] <= 0:
-                    break  # the rest are terms the profile does not have
-                term = str(self.names[columns[at_term]])
-                # Skip character n-grams, and "spiking" once "spiking neural" is in (or the other way round).
-                if not term or any(term in c or c in term for c in chosen):
-                    continue
-                chosen.append(term)
-                if len(chosen) == self.n_terms:
-                    break
-            result.append(tuple(explaining.readable_term(t) for t in chosen))
-        return result
-
 
 @dataclass(frozen=True)
 class UserBlock:
@@ -207,6 +210,10 @@ class UserBlock:
     positives: sp.csr_matrix
     negatives: sp.csr_matrix
     profiles: sp.csr_matrix | None = None
+    # What each user did with each paper (dataset.ACTION_CODES; users x papers), for a reason's verb.
+    actions: sp.csr_matrix | None = None
+    # Each user's onboarding topic terms, for "from your topics".
+    interests: Sequence[Sequence[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -232,17 +239,29 @@ def block_rows(
     version_id: int,
     n_terms: int = 4,
     with_terms: int = EXPLAINED_WITH_TERMS,
+    texts: PaperTexts | None = None,
 ) -> Iterator[tuple[Any, ...]]:
-    """Recommendation rows (as `ROW_COLUMNS` tuples) of a ranked block, each with its main reason."""
+    """Recommendation rows (as `ROW_COLUMNS` tuples) of a ranked block, each with its main reason.
+
+    `texts` gives the title and abstract of papers by catalogue index (the nightly run has them all in
+    memory); by default they are read from the database, a few dozen per user. The reasons are worked
+    out here, before any row is produced: the rows are consumed inside a COPY, when the connection can
+    run no other query."""
     users, top = ranked.users, ranked.top
-    reasons = _Explainer(model, n_terms, with_terms).block(users.positives, users.profiles, top, ranked.parts)
-    paper_id = paper_ids.tolist()
+    texts = texts or texts_from_database(paper_ids)
+    reasons = _Explainer(model, n_terms, with_terms, texts).block(users, top, ranked.parts)
+    return _rows(users, top, reasons, paper_ids.tolist(), version_id)
+
+
+def _rows(
+    users: UserBlock, top: TopK, reasons: list[UserReasons], paper_id: list[int], version_id: int
+) -> Iterator[tuple[Any, ...]]:
     for user_id, items, scores, reason in zip(
         np.asarray(users.user_ids).tolist(), top.items.tolist(), top.scores.tolist(), reasons, strict=True
     ):
         terms = reason.terms
-        for rank, (item, score, code, related) in enumerate(
-            zip(items, scores, reason.codes, reason.related, strict=False), start=1
+        for rank, (item, score, code, related, action) in enumerate(
+            zip(items, scores, reason.codes, reason.related, reason.actions, strict=False), start=1
         ):
             yield (
                 user_id,
@@ -253,15 +272,60 @@ def block_rows(
                 REASONS[code],
                 paper_id[related] if related >= 0 else None,
                 list(terms.get(rank - 1, ())),
+                action,
             )
 
 
 def explained_rows(
-    model: RecommenderModel, users: UserBlock, *, paper_ids: np.ndarray, version_id: int, n_threads: int = 1
+    model: RecommenderModel,
+    users: UserBlock,
+    *,
+    paper_ids: np.ndarray,
+    version_id: int,
+    n_threads: int = 1,
+    texts: PaperTexts | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """`rank_block` then `block_rows`: one user's re-rank, or any block in one go."""
     ranked = rank_block(model, users, n_threads=n_threads)
-    return block_rows(model, ranked, paper_ids=paper_ids, version_id=version_id)
+    return block_rows(model, ranked, paper_ids=paper_ids, version_id=version_id, texts=texts)
+
+
+# Catalogue indices -> each paper's title and abstract as one string, by index.
+PaperTexts = Callable[[Sequence[int]], dict[int, str]]
+
+
+def texts_from_database(paper_ids: np.ndarray) -> PaperTexts:
+    """`PaperTexts` that reads the asked papers' titles and abstracts (one query per call)."""
+
+    def read(items: Sequence[int]) -> dict[int, str]:
+        by_id = {int(paper_ids[item]): int(item) for item in items}
+        rows = Paper.objects.filter(pk__in=list(by_id)).values_list("pk", "title", "abstract")
+        return {by_id[pk]: f"{title}\n{abstract}" for pk, title, abstract in rows}
+
+    return read
+
+
+def texts_in_memory(texts: Sequence[PaperText]) -> PaperTexts:
+    """`PaperTexts` over the catalogue's texts already loaded (the nightly run)."""
+    return lambda items: {int(item): f"{texts[item].title}\n{texts[item].abstract}" for item in items}
+
+
+def words_weight(model: RecommenderModel) -> Callable[[str], float]:
+    """A shared word's weight: its idf in the model's words block, 0 for a word it does not know."""
+    vectorizer = model.features.vectorizers.get("words")
+    if vectorizer is None:
+        return lambda term: 0.0
+    vocabulary = getattr(vectorizer, "vocabulary_", None) or vectorizer.vocabulary or {}
+    return idf_weight(vocabulary, vectorizer.idf_)
+
+
+def _action_of(actions: sp.csr_matrix | None, item: int) -> str:
+    """What the reader did with paper `item` (the strongest of their actions), "" if unknown."""
+    if actions is None or item < 0:
+        return ""
+    lo, hi = actions.indptr[0], actions.indptr[1]
+    at = np.flatnonzero(actions.indices[lo:hi] == item)
+    return ACTION_NAMES.get(int(actions.data[lo + at[0]]), "") if at.size else ""
 
 
 ROW_COLUMNS = (
@@ -273,6 +337,7 @@ ROW_COLUMNS = (
     "reason",
     "reason_paper_id",
     "reason_terms",
+    "reason_action",
 )
 
 

@@ -25,7 +25,14 @@ def rerank_user(user_id: int) -> None:
         catalogue = Catalogue(serving.paper_ids, [], np.zeros(0))
         signals = load_signals(catalogue, user_ids=[user_id])
         profiles = interest_profiles(serving.model, signals.interests)
-        users = UserBlock([user_id], signals.interactions.positives, signals.interactions.negatives, profiles)
+        users = UserBlock(
+            [user_id],
+            signals.interactions.positives,
+            signals.interactions.negatives,
+            profiles,
+            signals.actions,
+            signals.interests,
+        )
         rows = explained_rows(serving.model, users, paper_ids=serving.paper_ids, version_id=version.pk)
         replace_user_recommendations(user_id, version.pk, rows)
     if requested is not None:

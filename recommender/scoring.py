@@ -36,6 +36,10 @@ from recommender.train import RecommenderModel, RecommenderSettings
 DEFAULT_BATCH_SIZE = 128
 T = TypeVar("T")
 DEFAULT_THREADS = 2
+# Similar papers: the share of embedding similarity in the content blend, the best of 0, .25, .5, .75, 1
+# on the validation half of both CiteULike datasets (bench/similar_papers_blend.py: how many of a paper's
+# ten neighbours its readers also saved).
+SIMILAR_EMBEDDING_WEIGHT = 0.75
 
 
 @dataclass(frozen=True)
@@ -321,10 +325,17 @@ def similar_items(
     n: int = 10,
     batch_size: int = DEFAULT_BATCH_SIZE,
     n_threads: int = DEFAULT_THREADS,
+    item_embeddings: np.ndarray | None = None,
+    embedding_weight: float = SIMILAR_EMBEDDING_WEIGHT,
 ) -> TopK:
-    """The n nearest papers to each given paper: content neighbours plus co-save neighbours."""
+    """The n nearest papers to each given paper: content neighbours plus co-save neighbours.
+
+    With `item_embeddings` (items x d, unit rows) content is a blend: (1 - embedding_weight) times the
+    TF-IDF similarity plus embedding_weight times the embedding similarity, each scaled so the best other
+    paper scores 1 (bench/similar_papers_blend.py chose the weight)."""
     items = np.asarray(items, dtype=np.int64)
     weight = np.float32(model.settings.similar_cf_weight)
+    blend = item_embeddings is not None and embedding_weight > 0
 
     def run(start: int) -> TopK:
         chunk = items[start : start + batch_size]
@@ -333,6 +344,12 @@ def similar_items(
         scores = (rows @ model.item_features_t).toarray()
         scores[diagonal] = 0.0  # a paper is not its own best match: scale by the best other one
         _scale_rows(scores)
+        if blend:
+            assert item_embeddings is not None
+            meaning = item_embeddings[chunk] @ item_embeddings.T
+            meaning[diagonal] = 0.0
+            _scale_rows(meaning)
+            scores = (1.0 - embedding_weight) * scores + embedding_weight * meaning
         # Co-save links are sparse: added where they are, not through a second dense block.
         links = sp.csr_matrix(model.co_saves[chunk]).tocoo()
         scores[links.row, links.col] += weight * links.data

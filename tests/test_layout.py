@@ -37,7 +37,7 @@ def test_every_page_has_the_header_with_search_and_navigation(client, url):
 
     assertContains(
         response,
-        '<form class="site-search" action="/search/" method="get" role="search">',
+        '<form class="site-search" id="site-search" action="/search/" method="get" role="search">',
         status_code=response.status_code,
     )
     assertContains(response, 'href="/trending/"', status_code=response.status_code)

@@ -26,6 +26,7 @@ from django.utils import timezone
 from pylatexenc.latex2text import LatexNodes2Text
 
 from papers.catalogue import sources
+from papers.catalogue.embeddings import store_embeddings
 from papers.importers.records import InvalidRecord, PaperRecord, ParsedItem, clean_record
 from papers.importers.upsert import merge_record
 from papers.models import Paper, PaperQuerySet, normalize_title
@@ -128,6 +129,9 @@ def _identify(paper: Paper, candidate: PaperRecord, *, now: datetime.datetime) -
     try:
         with transaction.atomic():
             paper.save(update_fields=sorted(changes | {"imported_from", "arxiv_lookup_at", "updated_at"}))
+            if "abstract" in changes:
+                # arXiv's abstract replaces a page capture's: the vector must follow the text.
+                store_embeddings([paper])
     except IntegrityError:
         # Another process gave that id to another row in the meantime.
         return False

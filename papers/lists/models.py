@@ -56,6 +56,12 @@ class ReadingListItem(models.Model):
         READ = "read", "Read"
         ABANDONED = "abandoned", "Abandoned"
 
+    class AddedVia(models.TextChoices):
+        # What the reader did to put the paper here; a recommendation's reason names it truthfully.
+        SAVED = "saved", "Saved"
+        PASTED = "pasted", "Pasted its id or link"
+        IMPORTED = "imported", "Imported from a file"
+
     NOTE_MAX_LENGTH = 5000
 
     reading_list = models.ForeignKey(ReadingList, on_delete=models.CASCADE, related_name="items")
@@ -66,6 +72,7 @@ class ReadingListItem(models.Model):
     position = models.PositiveIntegerField(default=0)
     added_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)
+    added_via = models.CharField(max_length=8, choices=AddedVia.choices, default=AddedVia.SAVED)
 
     class Meta:
         ordering = ["position", "-added_at"]

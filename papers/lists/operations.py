@@ -48,13 +48,15 @@ def default_reading_list(user: User) -> ReadingList:
         return existing
 
 
-def reading_list_add(*, reading_list: ReadingList, paper: Paper) -> ReadingListItem:
-    """Put the paper on the list (last position); idempotent."""
+def reading_list_add(
+    *, reading_list: ReadingList, paper: Paper, added_via: str = ReadingListItem.AddedVia.SAVED
+) -> ReadingListItem:
+    """Put the paper on the list (last position); idempotent. `added_via`: how the reader did it."""
     with transaction.atomic():
         item, created = ReadingListItem.objects.get_or_create(
             reading_list=reading_list,
             paper=paper,
-            defaults={"position": _next_position(reading_list)},
+            defaults={"position": _next_position(reading_list), "added_via": added_via},
         )
         if created:
             notify_user_signals_changed(reading_list.owner_id)

@@ -77,7 +77,7 @@ def test_a_new_user_onboards_sees_reasons_and_dismisses_a_paper_in_place(page, l
     expect(page.get_by_role("heading", name="Your feed is set up")).to_be_visible()
     cards = page.locator("#feed-items > li.feed-card")
     expect(cards).to_have_count(20)
-    expect(cards.first.locator(".feed-card__reason")).to_contain_text("Matches your interests")
+    expect(cards.first.locator(".feed-card__reason")).to_contain_text("From your topics")
     assert cards.first.locator(".paper-card__title a").inner_text() in {paper.title for paper in spiking}
 
     mark_page(page)

@@ -205,3 +205,21 @@ def test_an_import_can_skip_the_run(http):
     call_command("import_papers", str(seed("003")), "--today=2026-11-22", "--no-progress", "--no-identify")
 
     assert not http.calls
+
+
+def test_arxivs_longer_abstract_gets_its_own_embedding(http):
+    from papers.catalogue.embeddings import embed_missing
+    from papers.models import PaperEmbedding
+    from recommender.embeddings import embed_texts, paper_text, vectors_from_bytes
+
+    urhand = captured("URHand: Universal Relightable Hands", abstract="Hands.", author_count=23)
+    embed_missing()
+    http.get(ARXIV_URL, body=URHAND, match=title_query("urhand universal relightable hands"))
+
+    identify_papers.delay().get()
+
+    urhand.refresh_from_db()
+    assert len(urhand.abstract) > len("Hands.")
+    stored = vectors_from_bytes([PaperEmbedding.objects.get(paper=urhand).vector])[0]
+    expected = embed_texts([paper_text(urhand.title, urhand.abstract)])[0]
+    assert abs(float(stored @ expected) - 1.0) < 1e-5

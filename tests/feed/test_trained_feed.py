@@ -97,8 +97,14 @@ def test_onboarding_with_a_topic_makes_the_feed_personal(client, corpus, trained
     entries = feed.context["page"].entries
     assert entries, "the re-rank wrote the newcomer's rows"
     assert entries[0].paper.pk in spiking_ids
-    assert entries[0].recommendation.reason_text.startswith("Matches your interests")
-    assert "Matches your interests" in feed.content.decode()
+    first = entries[0].recommendation
+    assert first.reason_text.startswith("From your topics")
+    assert "From your topics" in feed.content.decode()
+    # The words named are the paper's own and the topic's own.
+    paper_text = f"{first.paper.title} {first.paper.abstract}".casefold()
+    for word in first.reason_terms:
+        assert word.casefold() in paper_text
+        assert word.casefold() in " ".join(topic["terms"]).casefold()
     assert Profile.for_user(newcomer).interests == topic["terms"]
 
 

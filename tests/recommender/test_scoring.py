@@ -6,7 +6,7 @@ import scipy.sparse as sp
 from recommender.interactions import build_interactions
 from recommender.scoring import recommend, score_user, similar_items
 from recommender.train import RecommenderModel
-from tests.recommender.corpus import BAYESIAN, GRAPHS, PAPERS, SPIKING, TRANSLATION
+from tests.recommender.corpus import BAYESIAN, GRAPHS, PAPERS, PROTEINS, SPIKING, TRANSLATION
 
 N = len(PAPERS)
 
@@ -88,5 +88,30 @@ def test_batch_recommendations_match_single_user_scores(model):
 
 def test_similar_papers_are_the_same_topic_and_exclude_the_paper_itself(model):
     neighbours = similar_items(model, [0, GRAPHS[0]], n=2).items
+    assert set(neighbours[0].tolist()) == {1, 2}
+    assert neighbours[1][0] == GRAPHS[1]
+
+
+def test_similar_papers_blend_in_meaning_when_the_model_has_embeddings(model):
+    # Paper 0 and a proteins paper share no word, but here their embeddings say they mean the same.
+    vectors = np.eye(N, dtype=np.float32)
+    vectors[PROTEINS[0]] = vectors[0]
+
+    words_only = similar_items(model, [0], n=2).items[0]
+    blended = similar_items(model, [0], n=2, item_embeddings=vectors).items[0]
+
+    assert PROTEINS[0] not in words_only
+    assert blended[0] == PROTEINS[0]
+    assert similar_items(model, [0], n=2, item_embeddings=vectors, embedding_weight=0).items[0].tolist() == (
+        words_only.tolist()
+    )
+
+
+def test_with_real_embeddings_similar_papers_stay_on_topic(model):
+    from recommender.embeddings import embed_texts
+
+    vectors = embed_texts([f"{paper.title} {paper.abstract}" for paper in PAPERS])
+
+    neighbours = similar_items(model, [0, GRAPHS[0]], n=2, item_embeddings=vectors).items
     assert set(neighbours[0].tolist()) == {1, 2}
     assert neighbours[1][0] == GRAPHS[1]

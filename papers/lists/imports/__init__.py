@@ -35,7 +35,7 @@ from papers.lists.imports.parse import (
     parse_ris,
 )
 from papers.lists.operations import reading_list_add
-from papers.models import Paper, ReadingList, normalize_title
+from papers.models import Paper, ReadingList, ReadingListItem, normalize_title
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ENTRIES = 1000
@@ -80,6 +80,8 @@ def import_into_list(
     """Add the papers `text` or `upload` names to `reading_list`; `ImportRefused` if the input cannot
     be read at all."""
     entries = read_entries(text=text, upload=upload)
+    # Ids or links typed or pasted, or a reference manager's file: a reason names it as the reader did.
+    added_via = ReadingListItem.AddedVia.IMPORTED if upload is not None else ReadingListItem.AddedVia.PASTED
     match = match_entries(entries)
     lookup = _look_up(match)
     with transaction.atomic():
@@ -117,7 +119,7 @@ def import_into_list(
             if paper.pk in on_list:
                 result.already_on_list.append(paper)
             else:
-                reading_list_add(reading_list=reading_list, paper=paper)
+                reading_list_add(reading_list=reading_list, paper=paper, added_via=added_via)
                 result.added.append(paper)
     result.unmatched.sort(key=lambda unmatched: unmatched.line or 0)
     return result

@@ -124,6 +124,7 @@ def test_the_personal_feed_reads_reasons_that_name_a_saved_paper(client, alice, 
         score=1,
         reason="similar",
         reason_paper=papers[4],
+        reason_action="saved",
     )
 
     entry = parse_feed(client.get(f"/feeds/u/{token}/feed.atom")).entries[0]
