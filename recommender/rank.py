@@ -89,6 +89,26 @@ def _scale_rows(block: np.ndarray) -> np.ndarray:
     return block
 
 
+def meaning_scores(
+    model: RecommenderModel, positives: sp.csr_matrix, known: sp.coo_matrix
+) -> np.ndarray | None:
+    """Per user, each paper's embedding similarity to the (expanded) papers' mean embedding, centred
+    and scaled so the catalogue's mean is 0 and the best unseen paper 1; None without embeddings.
+
+    Static embeddings put every pair of abstracts at a fairly high cosine, so the raw values share a
+    large offset; centring on the user's mean makes the part's spread comparable to the TF-IDF one.
+    """
+    if model.item_embeddings is None:
+        return None
+    weights = expanded_positives(model, positives)
+    profiles = np.asarray(weights @ model.item_embeddings, dtype=np.float32)
+    scores = profiles @ model.item_embeddings.T
+    scores -= scores.mean(axis=1, keepdims=True)
+    scores[known.row, known.col] = 0.0
+    scores[np.diff(sp.csr_matrix(weights).indptr) == 0] = 0.0  # no papers, no opinion
+    return _scale_rows(scores)
+
+
 def score_parts(
     model: RecommenderModel,
     positives: sp.csr_matrix,
@@ -115,6 +135,10 @@ def score_parts(
     # Content is scaled per user (their best unseen match gets 1); co-save scores already are on a
     # catalogue-wide scale (see train.co_save_scale), so a user with weak co-save evidence keeps it weak.
     _scale_rows(content)
+    meaning = meaning_scores(model, positives, known)
+    if meaning is not None:
+        content += np.float32(model.settings.embedding_weight) * meaning
+        _scale_rows(content)
 
     penalty = None
     with_negatives = np.flatnonzero(np.diff(negatives.indptr))

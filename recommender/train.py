@@ -67,6 +67,9 @@ class RecommenderSettings:
     # Similar-papers lists: weight of the (catalogue-scaled) co-save links next to content neighbours,
     # whose best match per paper gets 1. A product choice; CiteULike-a has no paper-page signal.
     similar_cf_weight: float = 0.5
+    # Meaning next to words: the content part is the TF-IDF similarity plus this weight times the
+    # similarity of the paper's text embedding to the user's (see ``rank``); 0 scores words alone.
+    embedding_weight: float = 0.0
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -104,6 +107,8 @@ class RecommenderModel:
     co_saves: sp.csr_matrix  # items x items
     popularity: np.ndarray  # items, in [0, 1]
     recency: np.ndarray  # items, in [0, 1]; zeros when ages are unknown
+    # items x d float32 rows of unit length (``embeddings.embed_texts``); None scores words alone.
+    item_embeddings: np.ndarray | None = None
     item_features_t: sp.csr_matrix = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -163,10 +168,16 @@ def fit_recommender(
     *,
     settings: RecommenderSettings = DEFAULT_SETTINGS,
     item_age_days: np.ndarray | None = None,
+    item_embeddings: np.ndarray | None = None,
 ) -> RecommenderModel:
-    """Fit on the catalogue's texts and the users x items positives matrix (columns = papers)."""
+    """Fit on the catalogue's texts and the users x items positives matrix (columns = papers).
+
+    ``item_embeddings`` are the papers' stored text embeddings (one row per paper, in the same order);
+    they are used when ``settings.embedding_weight`` is not 0."""
     if positives.shape[1] != len(papers):
         raise ValueError(f"positives has {positives.shape[1]} columns for {len(papers)} papers")
+    if item_embeddings is not None and len(item_embeddings) != len(papers):
+        raise ValueError(f"{len(item_embeddings)} embeddings for {len(papers)} papers")
     features, item_features = fit_text_features(papers, settings.features)
     co_saves = fit_co_saves(
         positives, neighbours=settings.cf_neighbours, alpha=settings.cf_alpha, beta=settings.cf_beta
@@ -181,11 +192,20 @@ def fit_recommender(
         co_saves=sp.csr_matrix(co_saves),
         popularity=popularity_prior(positives),
         recency=recency_prior(item_age_days, len(papers), settings.recency_half_life_days),
+        item_embeddings=(
+            np.ascontiguousarray(item_embeddings, dtype=np.float32)
+            if item_embeddings is not None and settings.embedding_weight
+            else None
+        ),
     )
 
 
 def add_items(
-    model: RecommenderModel, papers: Sequence[PaperText], *, item_age_days: np.ndarray | None = None
+    model: RecommenderModel,
+    papers: Sequence[PaperText],
+    *,
+    item_age_days: np.ndarray | None = None,
+    item_embeddings: np.ndarray | None = None,
 ) -> RecommenderModel:
     """The model with papers appended after the existing ones (new indices n_items, n_items + 1, ...).
 
@@ -204,4 +224,18 @@ def add_items(
         recency=np.concatenate(
             [model.recency, recency_prior(item_age_days, n_new, model.settings.recency_half_life_days)]
         ),
+        item_embeddings=_appended_embeddings(model, item_embeddings, n_new),
     )
+
+
+def _appended_embeddings(
+    model: RecommenderModel, item_embeddings: np.ndarray | None, n_new: int
+) -> np.ndarray | None:
+    if model.item_embeddings is None:
+        return None
+    if item_embeddings is None:
+        # Without their vectors the new papers are neutral on meaning (zero similarity to everything).
+        item_embeddings = np.zeros((n_new, model.item_embeddings.shape[1]), dtype=np.float32)
+    if len(item_embeddings) != n_new:
+        raise ValueError(f"{len(item_embeddings)} embeddings for {n_new} new papers")
+    return np.concatenate([model.item_embeddings, np.asarray(item_embeddings, dtype=np.float32)])
