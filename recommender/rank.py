@@ -48,6 +48,8 @@ class ScoreParts:
     history: np.ndarray  # number of positive papers per user
     has_co_saves: np.ndarray  # whether any unseen paper is co-saved with the user's papers
     known: sp.csr_matrix  # users x items, 1 where the user already acted on the paper
+    # Co-save scores of papers nobody has saved, borrowed from their neighbours in meaning (train).
+    borrowed: np.ndarray | None = None
 
 
 def as_rows(matrix: sp.spmatrix | np.ndarray | None, n_rows: int, n_cols: int) -> sp.csr_matrix:
@@ -123,6 +125,10 @@ def score_parts(
     co_saves = (positives @ model.co_saves).toarray()
     co_saves[known.row, known.col] = 0.0
     has_co_saves = co_saves.max(axis=1) > 0
+    borrowed = None
+    if model.borrowed_co_saves is not None:
+        borrowed = (positives @ model.borrowed_co_saves).toarray()
+        borrowed[known.row, known.col] = 0.0
     term_profiles = user_profiles(model, positives, profiles)
     content = (term_profiles @ model.item_features_t).toarray()
     content[known.row, known.col] = 0.0
@@ -156,6 +162,7 @@ def score_parts(
         history=np.diff(positives.indptr),
         has_co_saves=has_co_saves,
         known=known.tocsr(),
+        borrowed=borrowed,
     )
 
 
@@ -214,6 +221,8 @@ def blend(
     settings = settings or model.settings
     w_cf, w_pop = blend_weights(settings, parts.history, parts.has_co_saves)
     scores = parts.content + w_cf[:, None] * parts.co_saves
+    if parts.borrowed is not None and settings.borrowed_co_save_weight:
+        scores += (np.float32(settings.borrowed_co_save_weight) * w_cf)[:, None] * parts.borrowed
     scores += w_pop[:, None] * model.popularity[None, :]
     if settings.recency_weight:
         scores += np.float32(settings.recency_weight) * model.recency[None, :]
@@ -270,8 +279,15 @@ def top_parts(model: RecommenderModel, parts: ScoreParts, top: TopK) -> TopParts
     w_cf, w_pop = blend_weights(settings, parts.history, parts.has_co_saves)
     items = np.maximum(top.items, 0)  # padding (-1) reads item 0; its slot is empty anyway
     rows = np.arange(items.shape[0])[:, None]
+    content = parts.content[rows, items]
+    if parts.borrowed is not None and settings.borrowed_co_save_weight:
+        # Nobody saved these papers, so no reader can be named: what they borrow counts as meaning.
+        content = (
+            content
+            + np.float32(settings.borrowed_co_save_weight) * w_cf[:, None] * parts.borrowed[rows, items]
+        )
     return TopParts(
-        content=parts.content[rows, items],
+        content=content,
         co_saves=w_cf[:, None] * parts.co_saves[rows, items],
         popularity=w_pop[:, None] * model.popularity[items],
         recency=np.float32(settings.recency_weight) * model.recency[items],

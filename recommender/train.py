@@ -30,7 +30,7 @@ import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
 from recommender.features import FeatureSettings, PaperText, TextFeatures, fit_text_features
-from recommender.topk import keep_top_per_row
+from recommender.topk import keep_top_per_row, top_k_dense
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,11 @@ class RecommenderSettings:
     # Meaning next to words: the content part is the TF-IDF similarity plus this weight times the
     # similarity of the paper's text embedding to the user's (see ``rank``); 0 scores words alone.
     embedding_weight: float = 0.0
+    # Papers nobody has saved (every new paper) have no co-save links of their own; they borrow those of
+    # their closest saved papers in meaning (``fit_borrowed_co_saves``), at this fraction of the co-save
+    # weight, so the co-save part does not bury them under older papers. 0 turns it off.
+    borrowed_co_save_weight: float = 0.0
+    borrowed_co_save_neighbours: int = 10
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -109,6 +114,8 @@ class RecommenderModel:
     recency: np.ndarray  # items, in [0, 1]; zeros when ages are unknown
     # items x d float32 rows of unit length (``embeddings.embed_texts``); None scores words alone.
     item_embeddings: np.ndarray | None = None
+    # items x items: co-save links to papers nobody has saved, borrowed from their neighbours in meaning.
+    borrowed_co_saves: sp.csr_matrix | None = None
     item_features_t: sp.csr_matrix = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -136,6 +143,43 @@ def fit_co_saves(positives: sp.csr_matrix, *, neighbours: int, alpha: float, bet
     popularity = np.asarray(saved.sum(axis=0)).ravel()
     walk = walk @ sp.diags((1.0 / np.maximum(popularity, 1.0) ** beta).astype(np.float32))
     return keep_top_per_row(walk.tocsr(), neighbours).astype(np.float32)
+
+
+def fit_borrowed_co_saves(
+    co_saves: sp.csr_matrix,
+    positives: sp.csr_matrix,
+    item_embeddings: np.ndarray,
+    *,
+    neighbours: int,
+    keep: int,
+    batch_size: int = 2048,
+) -> sp.csr_matrix:
+    """Co-save links to the papers nobody has saved, each borrowing the links of its ``neighbours``
+    closest saved papers in meaning (a similarity-weighted mean): row i, column j is how strongly
+    paper i's readers' other papers point to the saved papers that j is about. ``keep`` per row."""
+    n_items = co_saves.shape[0]
+    saved = np.asarray((sp.csr_matrix(positives) > 0).sum(axis=0)).ravel() > 0
+    read, unread = np.flatnonzero(saved), np.flatnonzero(~saved)
+    if not read.size or not unread.size:
+        return sp.csr_matrix((n_items, n_items), dtype=np.float32)
+    read_vectors = np.ascontiguousarray(item_embeddings[read])
+    rows, cols, weights = [], [], []
+    m = min(neighbours, read.size)
+    for start in range(0, unread.size, batch_size):
+        chunk = unread[start : start + batch_size]
+        top = top_k_dense(item_embeddings[chunk] @ read_vectors.T, m)
+        similarity = np.maximum(top.scores, 0.0)
+        totals = similarity.sum(axis=1, keepdims=True)
+        similarity = np.divide(similarity, totals, out=np.zeros_like(similarity), where=totals > 0)
+        rows.append(read[top.items.ravel()])
+        cols.append(np.repeat(chunk, m))
+        weights.append(similarity.ravel())
+    # lend[k, j]: how much unread paper j borrows from read paper k.
+    lend = sp.csr_matrix(
+        (np.concatenate(weights), (np.concatenate(rows), np.concatenate(cols))), shape=(n_items, n_items)
+    )
+    lend.eliminate_zeros()
+    return keep_top_per_row(sp.csr_matrix(co_saves @ lend), keep).astype(np.float32)
 
 
 def co_save_scale(positives: sp.csr_matrix, co_saves: sp.csr_matrix, quantile: float = 95.0) -> float:
@@ -185,6 +229,15 @@ def fit_recommender(
     # One catalogue-wide scale (not per user): a user whose papers have a single co-saver should get a
     # weak co-save signal, not one blown up to match everybody else's best.
     co_saves = (co_saves / np.float32(co_save_scale(positives, co_saves))).astype(np.float32)
+    borrowed = None
+    if item_embeddings is not None and settings.borrowed_co_save_weight:
+        borrowed = fit_borrowed_co_saves(
+            co_saves,
+            positives,
+            np.asarray(item_embeddings, dtype=np.float32),
+            neighbours=settings.borrowed_co_save_neighbours,
+            keep=settings.cf_neighbours,
+        )
     return RecommenderModel(
         settings=settings,
         features=features,
@@ -194,9 +247,10 @@ def fit_recommender(
         recency=recency_prior(item_age_days, len(papers), settings.recency_half_life_days),
         item_embeddings=(
             np.ascontiguousarray(item_embeddings, dtype=np.float32)
-            if item_embeddings is not None and settings.embedding_weight
+            if item_embeddings is not None and (settings.embedding_weight or settings.borrowed_co_save_weight)
             else None
         ),
+        borrowed_co_saves=borrowed,
     )
 
 

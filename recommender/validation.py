@@ -23,7 +23,7 @@ from recommender.baselines import tfidf_profile_scores
 from recommender.citeulike import load_citeulike, read_user_lines
 from recommender.evaluate import ALL_UNSAVED, NEW_ALONE, embed_papers, fit_on, recall_at
 from recommender.features import PaperText
-from recommender.rank import ScoreParts, _scale_rows, blend, meaning_scores, score_parts
+from recommender.rank import _scale_rows, blend, meaning_scores, score_parts
 from recommender.signals import saves_matrix
 from recommender.splits import (
     Split,
@@ -62,6 +62,7 @@ class GridPoint:
     embedding_weight: float
     cf_scale: float  # multiplies every history bucket's co-save weight
     popularity_weight_alone: float
+    borrowed_co_save_weight: float = 0.0
 
     def settings(self, base: RecommenderSettings) -> RecommenderSettings:
         return replace(
@@ -69,6 +70,7 @@ class GridPoint:
             embedding_weight=self.embedding_weight,
             cf_weights=tuple(w * self.cf_scale for w in base.cf_weights),
             popularity_weight_alone=self.popularity_weight_alone,
+            borrowed_co_save_weight=self.borrowed_co_save_weight,
         )
 
 
@@ -122,7 +124,9 @@ def grid_recall(
     papers, split = case.papers, case.split
     n_items, k = len(papers), max(CUTS)
     # Fitted once with embeddings on: the grid's weights only act at blending time.
-    model = fit_on(papers, split.train, replace(base, embedding_weight=1.0), case.embeddings)
+    model = fit_on(
+        papers, split.train, replace(base, embedding_weight=1.0, borrowed_co_save_weight=1.0), case.embeddings
+    )
     users = _sampled(split, max_users, seed)
     train = [split.train[u] for u in users]
     test = [split.test[u] for u in users]
@@ -155,9 +159,7 @@ def grid_recall(
             if meaning is not None and point.embedding_weight:
                 content += np.float32(point.embedding_weight) * meaning
                 _scale_rows(content)
-            mixed = ScoreParts(
-                content, parts.co_saves, parts.penalty, parts.history, parts.has_co_saves, parts.known
-            )
+            mixed = replace(parts, content=content)
             keep(blend(model, mixed, point.settings(base)), point)
     return {
         ranking: {key: recall_at(np.concatenate(lists), test, CUTS) for key, lists in by_key.items()}
