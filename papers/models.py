@@ -352,6 +352,33 @@ class PaperAuthor(models.Model):
         insert_rows(cls, rows)
 
 
+class PaperEmbedding(models.Model):
+    """A paper's text embedding (recommender.embeddings): float32 bytes of unit length.
+
+    A table of its own rather than a column on Paper, so the kilobyte per paper is read only by what
+    needs vectors, never by a listing. `model` names the model and width it was computed with; a vector
+    of another model or width counts as missing (`manage.py embed_papers` replaces it)."""
+
+    paper = models.OneToOneField(Paper, on_delete=models.CASCADE, primary_key=True, related_name="embedding")
+    vector = models.BinaryField()
+    model = models.CharField(max_length=60)
+    embedded_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.model} embedding of paper {self.paper_id}"
+
+
+class EmbeddingsVersion(models.Model):
+    """One row whose number grows after every committed write of paper embeddings. A process that keeps
+    the catalogue's vectors in memory (papers.semantic_search) compares it with the number it loaded at,
+    so no process serves vectors older than the database's."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"embeddings version {self.number}"
+
+
 class Upvote(models.Model):
     """One user's upvote of one paper; the database enforces one per pair."""
 

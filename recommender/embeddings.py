@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from django.conf import settings
 
 # The shape of everything: one row per text, float32, unit length (or all zeros for a text with no tokens).
@@ -29,8 +30,8 @@ DTYPE = np.float32
 MODEL_CONFIG = "l2_supercat"
 # The only width whose weights the wheel contains; smaller widths are its first columns.
 MODEL_DIMENSIONS = 256
-# Texts per look-up batch: the padded batch is (batch, longest text in tokens, 256) floats.
-BATCH_SIZE = 64
+# Texts tokenized and pooled at a time.
+BATCH_SIZE = 256
 
 _model: Any = None
 _model_lock = threading.Lock()
@@ -40,6 +41,11 @@ def dimensions() -> int:
     return int(settings.EMBEDDING_DIMENSIONS)
 
 
+def model_name() -> str:
+    """What a stored vector was computed with; a vector of another name is recomputed, never compared."""
+    return f"wordllama-{MODEL_CONFIG}-{dimensions()}"
+
+
 def _load_model() -> Any:
     # Imported here: wordllama configures the root logger at import, which must come after Django's own
     # logging configuration, and a process that never embeds should not pay for loading it.
@@ -47,9 +53,12 @@ def _load_model() -> Any:
     from wordllama import WordLlama
 
     package_folder = Path(wordllama.__file__).parent
-    return WordLlama.load(
+    loaded = WordLlama.load(
         config=MODEL_CONFIG, cache_dir=package_folder, dim=MODEL_DIMENSIONS, disable_download=True
     )
+    # Texts are pooled one by one below, so a batch is never padded to its longest abstract.
+    loaded.tokenizer.no_padding()
+    return loaded
 
 
 def model() -> Any:
@@ -69,14 +78,38 @@ def normalise_rows(matrix: np.ndarray) -> np.ndarray:
     return matrix
 
 
+def _table(width: int) -> np.ndarray:
+    """The token table's first `width` columns, contiguous (kept per width: settings may change in tests)."""
+    loaded = model()
+    tables: dict[int, np.ndarray] = loaded.__dict__.setdefault("_papershelf_tables", {})
+    if width not in tables:
+        tables[width] = np.ascontiguousarray(loaded.embedding[:, :width], dtype=DTYPE)
+    return tables[width]
+
+
 def embed_texts(texts: Sequence[str]) -> np.ndarray:
-    """Embed ``texts`` as a float32 array of shape (len(texts), EMBEDDING_DIMENSIONS), rows of unit length."""
+    """Embed ``texts`` as a float32 array of shape (len(texts), EMBEDDING_DIMENSIONS), rows of unit length.
+
+    The mean of the text's token vectors, as wordllama's own ``embed`` computes it, written as one sparse
+    (texts x vocabulary) matrix of token frequencies times the token table: the library pads every text of
+    a batch to the longest one and sums over the padding. Mean pooling is linear, so pooling the table's
+    first EMBEDDING_DIMENSIONS columns equals pooling the full vectors and then truncating them."""
     width = dimensions()
-    if not texts:
-        return np.zeros((0, width), dtype=DTYPE)
-    full = model().embed(list(texts), norm=False, batch_size=BATCH_SIZE)
-    # Mean pooling is linear, so truncating the pooled vector equals embedding with the truncated table.
-    return normalise_rows(np.ascontiguousarray(full[:, :width], dtype=DTYPE))
+    result = np.zeros((len(texts), width), dtype=DTYPE)
+    tokenizer = model().tokenizer
+    table = _table(width)
+    for start in range(0, len(texts), BATCH_SIZE):
+        encoded = tokenizer.encode_batch(list(texts[start : start + BATCH_SIZE]), add_special_tokens=False)
+        lengths = np.array([len(encoding.ids) for encoding in encoded], dtype=np.int64)
+        if not lengths.any():
+            continue
+        ids = np.concatenate([np.asarray(encoding.ids, dtype=np.int64) for encoding in encoded])
+        np.clip(ids, 0, table.shape[0] - 1, out=ids)
+        rows = np.repeat(np.arange(len(encoded)), lengths)
+        weights = (1.0 / np.maximum(lengths, 1)).astype(DTYPE)[rows]
+        frequencies = sp.csr_matrix((weights, (rows, ids)), shape=(len(encoded), table.shape[0]))
+        result[start : start + len(encoded)] = frequencies @ table
+    return normalise_rows(result)
 
 
 def paper_text(title: str, abstract: str) -> str:

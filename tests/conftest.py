@@ -100,3 +100,12 @@ def bob_client(bob):
 def pytest_report_header(config):
     db = settings.DATABASES["default"]
     return f"database: {db['ENGINE']} {db.get('NAME')}; broker: {settings.CELERY_BROKER_URL}"
+
+
+@pytest.fixture(autouse=True)
+def _no_embedding_matrix_from_another_test(monkeypatch):
+    """Each process keeps the catalogue's vectors in memory, keyed by the database's EmbeddingsVersion
+    (papers.semantic_search); a test's rolled-back database may repeat a number an earlier test saw."""
+    from papers import semantic_search
+
+    monkeypatch.setattr(semantic_search, "_matrix", None)

@@ -23,6 +23,7 @@ from papers.importers.bulk_insert import insert_papers
 from papers.importers.records import InvalidRecord, Malformed, PaperRecord, ParsedItem, clean_record
 from papers.importers.report import ImportReport, Rejection
 from papers.models import Paper, PaperAuthor, normalize_title
+from papers.paper_embeddings import store_embeddings
 
 BATCH_SIZE = 2000
 # Row fields an import may fill in or improve; everything else (user upvotes, timestamps) is not its own.
@@ -137,6 +138,7 @@ def _write_batch(batch: list[PaperRecord], origin: str, report: ImportReport) ->
         changed_papers: dict[int, Paper] = {}
         changed_fields: set[str] = set()
         renamed: dict[int, Paper] = {}
+        new_text: dict[int, Paper] = {}
         for record, key in zip(batch, title_keys, strict=True):
             paper = catalogue.match(record.arxiv_id, key)
             if paper is None:
@@ -159,6 +161,8 @@ def _write_batch(batch: list[PaperRecord], origin: str, report: ImportReport) ->
                 changed_fields |= changes
                 if "authors" in changes:
                     renamed[paper.pk] = paper
+                if "abstract" in changes:
+                    new_text[paper.pk] = paper
         insert_papers(new_papers)
         if changed_papers:
             # bulk_update skips auto_now, so the timestamp is set by hand.
@@ -168,10 +172,13 @@ def _write_batch(batch: list[PaperRecord], origin: str, report: ImportReport) ->
             Paper.objects.bulk_update(
                 changed_papers.values(), sorted(changed_fields | {"imported_from", "updated_at"})
             )
+        _read_back_ids(new_papers)
         authored = [paper for paper in new_papers if paper.authors]
-        _read_back_ids(authored)
         PaperAuthor.replace_for([(paper.pk, paper.authors) for paper in authored], new=True)
         PaperAuthor.replace_for([(pk, paper.authors) for pk, paper in renamed.items()])
+        # Vectors of the text that changed, in the same transaction as the text (only the abstract of a
+        # known paper can change: the title is its identity).
+        store_embeddings(new_papers + list(new_text.values()))
         if new_papers or changed_fields & RANKED_FIELDS:
             # New papers join day listings and search results: pages and rankings stored before them
             # are stale, as are rankings when a paper's searched text or listing day changed. (Any
@@ -273,8 +280,9 @@ class _CatalogueIndex:
 
     @classmethod
     def load(cls, batch: list[PaperRecord], title_keys: list[str]) -> _CatalogueIndex:
-        # Only the fields a merge reads: the search vector and timestamps are wide and never merged.
-        rows = Paper.objects.only("title_key", *IMPORTED_FIELDS).order_by("pk")
+        # Only the fields a merge reads (and the title, which a changed abstract is embedded with): the
+        # search vector and timestamps are wide and never merged.
+        rows = Paper.objects.only("title", "title_key", *IMPORTED_FIELDS).order_by("pk")
         arxiv_ids = {record.arxiv_id for record in batch if record.arxiv_id}
         found = {paper.pk: paper for paper in rows.filter(arxiv_id__in=arxiv_ids)} if arxiv_ids else {}
         known_ids = {paper.arxiv_id for paper in found.values()}
