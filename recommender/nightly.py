@@ -25,8 +25,9 @@ from django.utils import timezone
 
 from papers import feed_pages
 from papers.bulk_insert import copy_rows
+from papers.paper_embeddings import embed_missing
 from recommender import store
-from recommender.dataset import Signals, load_catalogue, load_signals
+from recommender.dataset import Signals, load_catalogue, load_embeddings, load_signals
 from recommender.models import ModelVersion, Recommendation, SimilarPaper
 from recommender.rank import similar_items
 from recommender.ranking import UserBlock, block_rows, interest_profiles, rank_block, write_recommendations
@@ -102,13 +103,24 @@ def _train(version: ModelVersion, *, today: datetime.date) -> None:
         timings[name] = round(now - started, 3)
         started = now
 
+    # Imports store each paper's embedding; this catches papers that have none (or an outdated one), so
+    # the nightly embeds only those instead of the whole catalogue.
+    embed_missing()
+    lap("embed")
     catalogue = load_catalogue(today=today)
     signals = load_signals(catalogue)
+    embeddings = load_embeddings(catalogue.paper_ids)
     lap("load")
     if not len(catalogue.paper_ids):
         raise RuntimeError("the catalogue is empty: import papers before training")
     interactions = signals.interactions
-    model = fit_recommender(catalogue.texts, interactions.positives, item_age_days=catalogue.age_days)
+    model = fit_recommender(
+        catalogue.texts,
+        interactions.positives,
+        item_age_days=catalogue.age_days,
+        item_embeddings=embeddings,
+    )
+    del embeddings  # the model keeps its own float32 copy (or none)
     lap("fit")
     store.save_artifact(version, model, catalogue.paper_ids)
     version.save(update_fields=["artifact", "artifact_bytes"])
