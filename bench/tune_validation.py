@@ -57,11 +57,9 @@ def main() -> None:
             print(f"  {ranking:18} tfidf_profile {plain['recall@50']:.4f} {plain['recall@300']:.4f}")
             for point in grid:
                 r = by_point[point]
-                print(
-                    f"  {ranking:18} {_label(point)} {r['recall@50']:.4f} {r['recall@300']:.4f}"
-                    f"  x{r['recall@50'] / plain['recall@50']:.2f} x{r['recall@300'] / plain['recall@300']:.2f}",
-                    flush=True,
-                )
+                at50, at300 = r["recall@50"], r["recall@300"]
+                ratios = f"x{at50 / plain['recall@50']:.2f} x{at300 / plain['recall@300']:.2f}"
+                print(f"  {ranking:18} {_label(point)} {at50:.4f} {at300:.4f}  {ratios}", flush=True)
     print("objective (mean ratio to the TF-IDF profile), best first:")
     for point in sorted(grid, key=lambda p: -relative_objective(results, p)):
         print(f"  {_label(point)} {relative_objective(results, point):.4f}")
