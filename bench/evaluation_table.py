@@ -1,6 +1,6 @@
 """The whole evaluation table: both CiteULike datasets x P=1, P=10 and new papers, shipped vs baselines.
 
-    DEBUG=true .venv/bin/python bench/evaluation_table.py [--data-dir ../shared/data] [--markdown]
+    .venv/bin/python bench/evaluation_table.py [--data-dir ../shared/data] [--markdown]
         [--dataset citeulike-t ...] [--protocol new ...]
 
 Runs ``evaluate_recommender``'s code (``recommender.evaluate``) for every dataset and protocol and prints
@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "true")  # a development run, like the bench.* modules
 
 import django
 

@@ -1,6 +1,6 @@
 """A per-user linear model (the arxiv-sanity recipe) against the profile centroid, on validation splits.
 
-    DEBUG=true .venv/bin/python bench/per_user_model.py [--users 150] [--dataset citeulike-t ...]
+    .venv/bin/python bench/per_user_model.py [--users 150] [--dataset citeulike-t ...]
 
 For a sample of users of each validation case (``recommender.validation``: P=10 and new papers, both
 datasets), the same item features -- the ranker's TF-IDF rows next to the text embeddings -- are scored
@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "true")  # a development run, like the bench.* modules
 
 import django
 

@@ -1,6 +1,6 @@
 """Nightly-budget check: fit on the 75k arXiv catalogue, top-200 for 10,000 synthetic users, latencies.
 
-    DEBUG=true .venv/bin/python bench/recommender_scale.py
+    .venv/bin/python bench/recommender_scale.py
         [--papers ../shared/data/arxiv_cs_abstracts_75k.jsonl.gz]
         [--no-embeddings]
 
@@ -28,6 +28,7 @@ import scipy.sparse as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "true")  # a development run, like the bench.* modules
 
 import django
 

@@ -1,6 +1,6 @@
 """The validation grid behind the ranker's defaults: both datasets, P=1, P=10 and new papers.
 
-    DEBUG=true .venv/bin/python bench/tune_validation.py [--dataset citeulike-t ...] [--protocol new ...]
+    .venv/bin/python bench/tune_validation.py [--dataset citeulike-t ...] [--protocol new ...]
         [--embedding 0.25 0.5] [--cf 0.5 1] [--borrowed 0 0.5 1] [--popularity-alone 0.3] [--users 1200]
 
 Carves the validation splits of ``recommender.validation`` (from training data only; no test paper or
@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "true")  # a development run, like the bench.* modules
 
 import django
 
