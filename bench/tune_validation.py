@@ -6,8 +6,8 @@
 Carves the validation splits of ``recommender.validation`` (from training data only; no test paper or
 test save is read), scores every grid point on a sample of each case's users, and prints recall@50 /
 @300 beside the plain TF-IDF profile's, then the points by the objective the defaults were chosen by
-(mean ratio to the TF-IDF profile over cases, rankings and both cut-offs). ``--cf`` multiplies the
-shipped co-save weights of every history bucket.
+(the worst ratio to the TF-IDF profile over cases, rankings and both cut-offs, then the mean).
+``--cf`` multiplies the shipped co-save weights of every history bucket.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import django
 
 django.setup()
 
-from recommender.validation import DATASETS, GridPoint, grid_recall, relative_objective, validation_cases  # noqa: E402
+from recommender.validation import DATASETS, GridPoint, grid_recall, objective, validation_cases  # noqa: E402
 
 
 def main() -> None:
@@ -61,9 +61,10 @@ def main() -> None:
                 at50, at300 = r["recall@50"], r["recall@300"]
                 ratios = f"x{at50 / plain['recall@50']:.2f} x{at300 / plain['recall@300']:.2f}"
                 print(f"  {ranking:18} {_label(point)} {at50:.4f} {at300:.4f}  {ratios}", flush=True)
-    print("objective (mean ratio to the TF-IDF profile), best first:")
-    for point in sorted(grid, key=lambda p: -relative_objective(results, p)):
-        print(f"  {_label(point)} {relative_objective(results, point):.4f}")
+    print("objective (worst, mean ratio to the TF-IDF profile), best first:")
+    for point in sorted(grid, key=lambda p: objective(results, p), reverse=True):
+        worst, mean = objective(results, point)
+        print(f"  {_label(point)} worst {worst:.4f} mean {mean:.4f}")
 
 
 def _label(point: GridPoint) -> str:

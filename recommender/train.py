@@ -15,7 +15,9 @@ and how the parts are blended at scoring time is in ``rank``.
 
 How the parts are blended is in ``RecommenderSettings``; the defaults below are what ``tuning`` chose on
 a validation split carved from CiteULike-a's P=10 training data (see that module for the procedure and the
-numbers). The nightly task and ``evaluate_recommender`` both call ``fit_recommender`` with these defaults.
+numbers), except ``embedding_weight`` and ``borrowed_co_save_weight``, chosen on validation splits of both
+CiteULike datasets and both regimes (``validation``; figures in ``docs/recommender-evaluation.md``).
+The nightly task and ``evaluate_recommender`` both call ``fit_recommender`` with these defaults.
 """
 
 from __future__ import annotations
@@ -69,11 +71,12 @@ class RecommenderSettings:
     similar_cf_weight: float = 0.5
     # Meaning next to words: the content part is the TF-IDF similarity plus this weight times the
     # similarity of the paper's text embedding to the user's (see ``rank``); 0 scores words alone.
-    embedding_weight: float = 0.0
+    # Without stored embeddings (none given to ``fit_recommender``) the model scores words alone.
+    embedding_weight: float = 0.25
     # Papers nobody has saved (every new paper) have no co-save links of their own; they borrow those of
     # their closest saved papers in meaning (``fit_borrowed_co_saves``), at this fraction of the co-save
     # weight, so the co-save part does not bury them under older papers. 0 turns it off.
-    borrowed_co_save_weight: float = 0.0
+    borrowed_co_save_weight: float = 2.0
     borrowed_co_save_neighbours: int = 10
 
     def to_json(self) -> str:
@@ -152,7 +155,7 @@ def fit_borrowed_co_saves(
     *,
     neighbours: int,
     keep: int,
-    batch_size: int = 2048,
+    batch_size: int = 512,
 ) -> sp.csr_matrix:
     """Co-save links to the papers nobody has saved, each borrowing the links of its ``neighbours``
     closest saved papers in meaning (a similarity-weighted mean): row i, column j is how strongly
@@ -165,6 +168,7 @@ def fit_borrowed_co_saves(
     read_vectors = np.ascontiguousarray(item_embeddings[read])
     rows, cols, weights = [], [], []
     m = min(neighbours, read.size)
+    # A dense block of batch_size x read papers at a time (float32): about 100 MB at 50k read papers.
     for start in range(0, unread.size, batch_size):
         chunk = unread[start : start + batch_size]
         top = top_k_dense(item_embeddings[chunk] @ read_vectors.T, m)

@@ -32,7 +32,8 @@ def test_borrowing_lifts_the_new_paper_above_an_unrelated_one_for_a_reader_of_it
     positives = saves_matrix(SAVERS, len(PAPERS)).positives
     settings = replace(DEFAULT_SETTINGS, borrowed_co_save_weight=1.0, borrowed_co_save_neighbours=1)
     with_borrowing = fit_recommender(PAPERS, positives, settings=settings, item_embeddings=VECTORS)
-    without = fit_recommender(PAPERS, positives, item_embeddings=VECTORS)
+    no_borrowing = replace(settings, borrowed_co_save_weight=0.0)
+    without = fit_recommender(PAPERS, positives, settings=no_borrowing, item_embeddings=VECTORS)
     reader = saves_matrix([[0]], len(PAPERS)).positives
     # Paper 0 is the reader's own (-inf either way); compare the others.
     gain = score_user(with_borrowing, reader)[1:] - score_user(without, reader)[1:]
