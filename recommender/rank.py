@@ -106,6 +106,8 @@ def meaning_scores(
     profiles = np.asarray(weights @ model.item_embeddings, dtype=np.float32)
     scores = profiles @ model.item_embeddings.T
     scores -= scores.mean(axis=1, keepdims=True)
+    # A paper without a vector (not embedded yet) is neutral: the user's mean, not "unlike everything".
+    scores[:, model.without_embedding] = 0.0
     scores[known.row, known.col] = 0.0
     scores[np.diff(sp.csr_matrix(weights).indptr) == 0] = 0.0  # no papers, no opinion
     return _scale_rows(scores)

@@ -120,10 +120,16 @@ class RecommenderModel:
     # items x items: co-save links to papers nobody has saved, borrowed from their neighbours in meaning.
     borrowed_co_saves: sp.csr_matrix | None = None
     item_features_t: sp.csr_matrix = field(init=False, repr=False)
+    without_embedding: np.ndarray = field(init=False, repr=False)  # item indices with an all-zero vector
 
     def __post_init__(self) -> None:
         # Scoring multiplies profiles by the transposed catalogue; keeping it avoids a transpose per call.
         self.item_features_t = self.item_features.T.tocsr()
+        self.without_embedding = (
+            np.flatnonzero(~self.item_embeddings.any(axis=1))
+            if self.item_embeddings is not None
+            else np.zeros(0, dtype=np.int64)
+        )
 
     @property
     def n_items(self) -> int:
@@ -150,19 +156,21 @@ def fit_co_saves(positives: sp.csr_matrix, *, neighbours: int, alpha: float, bet
 
 def fit_borrowed_co_saves(
     co_saves: sp.csr_matrix,
-    positives: sp.csr_matrix,
+    saved: np.ndarray,
     item_embeddings: np.ndarray,
     *,
     neighbours: int,
-    keep: int,
+    keep: int | None,
+    borrowers: np.ndarray | None = None,
     batch_size: int = 512,
 ) -> sp.csr_matrix:
-    """Co-save links to the papers nobody has saved, each borrowing the links of its ``neighbours``
-    closest saved papers in meaning (a similarity-weighted mean): row i, column j is how strongly
-    paper i's readers' other papers point to the saved papers that j is about. ``keep`` per row."""
+    """Co-save links to the papers nobody has saved (``saved`` is False, or the given ``borrowers``),
+    each borrowing the links of its ``neighbours`` closest saved papers in meaning (a similarity-weighted
+    mean): row i, column j is how strongly paper i's readers' other papers point to the saved papers
+    that j is about. ``keep`` links per row (None: all). A paper without an embedding borrows nothing."""
     n_items = co_saves.shape[0]
-    saved = np.asarray((sp.csr_matrix(positives) > 0).sum(axis=0)).ravel() > 0
-    read, unread = np.flatnonzero(saved), np.flatnonzero(~saved)
+    read = np.flatnonzero(saved)
+    unread = np.flatnonzero(~saved) if borrowers is None else np.asarray(borrowers, dtype=np.int64)
     if not read.size or not unread.size:
         return sp.csr_matrix((n_items, n_items), dtype=np.float32)
     read_vectors = np.ascontiguousarray(item_embeddings[read])
@@ -175,7 +183,7 @@ def fit_borrowed_co_saves(
         similarity = np.maximum(top.scores, 0.0)
         totals = similarity.sum(axis=1, keepdims=True)
         similarity = np.divide(similarity, totals, out=np.zeros_like(similarity), where=totals > 0)
-        rows.append(read[top.items.ravel()])
+        rows.append(read[np.maximum(top.items, 0).ravel()])
         cols.append(np.repeat(chunk, m))
         weights.append(similarity.ravel())
     # lend[k, j]: how much unread paper j borrows from read paper k.
@@ -183,7 +191,8 @@ def fit_borrowed_co_saves(
         (np.concatenate(weights), (np.concatenate(rows), np.concatenate(cols))), shape=(n_items, n_items)
     )
     lend.eliminate_zeros()
-    return keep_top_per_row(sp.csr_matrix(co_saves @ lend), keep).astype(np.float32)
+    borrowed = sp.csr_matrix(co_saves @ lend)
+    return (keep_top_per_row(borrowed, keep) if keep else borrowed).astype(np.float32)
 
 
 def co_save_scale(positives: sp.csr_matrix, co_saves: sp.csr_matrix, quantile: float = 95.0) -> float:
@@ -237,7 +246,7 @@ def fit_recommender(
     if item_embeddings is not None and settings.borrowed_co_save_weight:
         borrowed = fit_borrowed_co_saves(
             co_saves,
-            positives,
+            np.asarray((sp.csr_matrix(positives) > 0).sum(axis=0)).ravel() > 0,
             np.asarray(item_embeddings, dtype=np.float32),
             neighbours=settings.borrowed_co_save_neighbours,
             keep=settings.cf_neighbours,
@@ -268,11 +277,30 @@ def add_items(
     """The model with papers appended after the existing ones (new indices n_items, n_items + 1, ...).
 
     New papers are transformed with the fitted vectorizers; nobody has saved them yet, so they have no
-    co-save links and no popularity, and reach users through content (and recency) alone.
+    co-save links and no popularity, and reach users through content (and recency), and through the
+    co-save links they borrow from their closest saved papers in meaning, as the nightly's unread papers
+    do (``fit_borrowed_co_saves``).
     """
     n_old, n_new = model.n_items, len(papers)
     co_saves = sp.csr_matrix(model.co_saves, copy=True)
     co_saves.resize((n_old + n_new, n_old + n_new))
+    embeddings = _appended_embeddings(model, item_embeddings, n_new)
+    borrowed = None
+    if model.borrowed_co_saves is not None and embeddings is not None:
+        borrowed = sp.csr_matrix(model.borrowed_co_saves, copy=True)
+        borrowed.resize((n_old + n_new, n_old + n_new))
+        saved = np.concatenate([model.popularity > 0, np.zeros(n_new, dtype=bool)])
+        borrowed = sp.csr_matrix(
+            borrowed
+            + fit_borrowed_co_saves(
+                co_saves,
+                saved,
+                embeddings,
+                neighbours=model.settings.borrowed_co_save_neighbours,
+                keep=None,
+                borrowers=np.arange(n_old, n_old + n_new),
+            )
+        )
     return RecommenderModel(
         settings=model.settings,
         features=model.features,
@@ -282,7 +310,8 @@ def add_items(
         recency=np.concatenate(
             [model.recency, recency_prior(item_age_days, n_new, model.settings.recency_half_life_days)]
         ),
-        item_embeddings=_appended_embeddings(model, item_embeddings, n_new),
+        item_embeddings=embeddings,
+        borrowed_co_saves=borrowed,
     )
 
 

@@ -19,7 +19,8 @@ VECTORS = np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0], [0, 
 def test_a_paper_nobody_saved_borrows_the_co_save_links_of_its_closest_saved_paper():
     positives = saves_matrix(SAVERS, len(PAPERS)).positives
     model = fit_recommender(PAPERS, positives)
-    borrowed = fit_borrowed_co_saves(model.co_saves, positives, VECTORS, neighbours=1, keep=10).toarray()
+    saved = np.array([True, True, True, False, False])
+    borrowed = fit_borrowed_co_saves(model.co_saves, saved, VECTORS, neighbours=1, keep=10).toarray()
     # Readers of paper 0 also saved paper 1; paper 3 is paper 1 in meaning, so it gets the same link.
     assert borrowed[0, 3] == pytest.approx(model.co_saves[0, 1])
     assert borrowed[0, 3] > 0
@@ -39,3 +40,20 @@ def test_borrowing_lifts_the_new_paper_above_an_unrelated_one_for_a_reader_of_it
     gain = score_user(with_borrowing, reader)[1:] - score_user(without, reader)[1:]
     assert gain[3 - 1] > 0
     assert gain[4 - 1] == 0 and gain[1 - 1] == 0
+
+
+def test_a_paper_imported_after_training_borrows_as_the_nightlys_unread_papers_do():
+    from recommender.train import add_items
+
+    positives = saves_matrix(SAVERS, len(PAPERS)).positives
+    settings = replace(DEFAULT_SETTINGS, borrowed_co_save_neighbours=1)
+    model = fit_recommender(PAPERS[:4], positives[:, :4], settings=settings, item_embeddings=VECTORS[:4])
+    extended = add_items(model, [PaperText("beta once more")], item_embeddings=VECTORS[[1]])
+    # The new paper (index 4) means what paper 1 means: it borrows what unread paper 3 borrowed.
+    assert extended.borrowed_co_saves[0, 4] == pytest.approx(model.borrowed_co_saves[0, 3])
+    assert extended.borrowed_co_saves[0, 4] > 0
+    # Without its vector it borrows nothing and is neutral on meaning, not "unlike everything".
+    blind = add_items(model, [PaperText("beta once more")])
+    assert blind.borrowed_co_saves[:, 4].nnz == 0
+    reader = saves_matrix([[0]], 5).positives
+    assert np.isfinite(score_user(blind, reader)[4])
