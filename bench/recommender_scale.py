@@ -34,11 +34,11 @@ import django
 
 django.setup()
 
-from recommender.artifacts import read_model, write_model  # noqa: E402
+from recommender.artifact_format import read_model, write_model  # noqa: E402
 from recommender.embeddings import embed_texts, paper_text  # noqa: E402
 from recommender.features import PaperText  # noqa: E402
-from recommender.rank import recommend, score_user, similar_items  # noqa: E402
-from recommender.signals import build_interactions  # noqa: E402
+from recommender.interactions import build_interactions  # noqa: E402
+from recommender.scoring import recommend, score_user, similar_items  # noqa: E402
 from recommender.topics import derive_topics  # noqa: E402
 from recommender.train import fit_recommender  # noqa: E402
 

@@ -7,7 +7,8 @@ file into a fresh PostgreSQL database through the real importer, which embeds ev
 time is printed), then, in one warm process as a web worker runs it: the first load of the embedding
 matrix from the database, and for a fixed set of queries (bench.catalogue's) the whole search function
 (the version check, embedding the query, the product with every paper, the top 300) over the catalogue
-and within one reader's 300 saved papers. Prints p50/p95 milliseconds.
+and within one reader's 300 saved papers, then the whole /search/?mode=meaning page for a visitor.
+Prints p50/p95 milliseconds.
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ def main() -> None:
     args = parser.parse_args()
     SERVER_ENV["CELERY_BROKER_URL"] = args.broker_url
     setup_as_server(args.database_url, cache_url=args.cache_url, fresh=not args.keep)
-    from papers import semantic_search
+    from django.test import Client
+
+    from papers.catalogue import semantic_search
     from papers.importers import import_file
     from papers.models import PaperEmbedding
     from recommender.embeddings import embed_texts
@@ -74,6 +77,16 @@ def main() -> None:
             f"search by meaning, {label} ({len(queries)} queries): "
             + ", ".join(f"{k} {v}" for k, v in stats.items())
         )
+
+    # The whole page as a visitor gets it: options, ranking, the page's papers, template and cards.
+    client = Client(HTTP_HOST="127.0.0.1")
+    for query in queries[:10]:
+        assert client.get("/search/", {"q": query, "mode": "meaning"}).status_code == 200
+    samples = [time_calls(partial(client.get, "/search/", {"q": q, "mode": "meaning"}))[0] for q in queries]
+    stats = percentiles(samples)
+    print(
+        f"search page by meaning ({len(queries)} queries): " + ", ".join(f"{k} {v}" for k, v in stats.items())
+    )
 
     started = time.perf_counter()
     embed_texts(queries)

@@ -19,7 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from recommender.features import PaperText
-from recommender.signals import saves_matrix
+from recommender.interactions import saves_matrix
 
 BlockScores = Callable[[int, int], np.ndarray]
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from papers.models import Dismissal, Paper, PaperEmbedding, Profile, ReadingListItem, Upvote
 from recommender.features import PaperText
-from recommender.signals import Event, Interactions, build_interactions
+from recommender.interactions import Event, Interactions, build_interactions
 
 # Reading statuses that are signals of their own, on top of the save that put the paper on a list.
 STATUS_KINDS: dict[str, str] = {
@@ -28,6 +28,10 @@ STATUS_KINDS: dict[str, str] = {
     ReadingListItem.Status.ABANDONED.value: "status_abandoned",
 }
 CHUNK = 5000
+# What a reader did with a paper, as a small integer per (user, paper) so the strongest wins with max():
+# a paper both upvoted and marked read was "marked read". A reason's verb is the name of the code.
+ACTION_CODES: dict[str, int] = {"upvoted": 1, "saved": 2, "imported": 3, "pasted": 4, "read": 5}
+ACTION_NAMES: dict[int, str] = {code: name for name, code in ACTION_CODES.items()}
 
 
 @dataclass(frozen=True)
@@ -137,11 +141,27 @@ def raw_events(
             yield user_id, paper_id, STATUS_KINDS[status], status_age
 
 
+def reader_actions(*, user_ids: Iterable[int] | None = None) -> Iterator[tuple[int, int, int]]:
+    """(user id, paper id, ACTION_CODES value) for every upvote and list item, or only the given users'."""
+    users = Q() if user_ids is None else Q(user_id__in=list(user_ids))
+    for user_id, paper_id in Upvote.objects.filter(users).values_list("user_id", "paper_id").iterator(CHUNK):
+        yield user_id, paper_id, ACTION_CODES["upvoted"]
+    owners = Q() if user_ids is None else Q(reading_list__owner_id__in=list(user_ids))
+    items = ReadingListItem.objects.filter(owners).values_list(
+        "reading_list__owner_id", "paper_id", "status", "added_via"
+    )
+    for user_id, paper_id, status, added_via in items.iterator(chunk_size=CHUNK):
+        action = "read" if status == ReadingListItem.Status.READ else added_via
+        yield user_id, paper_id, ACTION_CODES.get(action, ACTION_CODES["saved"])
+
+
 @dataclass(frozen=True)
 class Signals:
     user_ids: np.ndarray  # int64: row i of the matrices is user user_ids[i]
     interactions: Interactions
     interests: list[list[str]]  # onboarding topic terms per row
+    # users x papers, int8 ACTION_CODES: what each user did with each paper (the strongest action)
+    actions: sp.csr_matrix | None = None
 
 
 def load_signals(
@@ -175,7 +195,37 @@ def load_signals(
     ]
     interactions = build_interactions(mapped, len(active), len(catalogue.paper_ids))
     interests = [interests_by_user.get(int(user_id), []) for user_id in active]
-    return Signals(active, interactions, interests)
+    return Signals(active, interactions, interests, _actions_matrix(catalogue, rows, user_ids))
+
+
+def _actions_matrix(
+    catalogue: Catalogue, rows: dict[int, int], user_ids: Iterable[int] | None
+) -> sp.csr_matrix:
+    actions = list(reader_actions(user_ids=None if user_ids is None else list(rows)))
+    columns = catalogue.columns(paper_id for _user, paper_id, _code in actions)
+    kept = [
+        (rows[user_id], int(column), code)
+        for (user_id, _paper, code), column in zip(actions, columns, strict=True)
+        if column >= 0 and user_id in rows
+    ]
+    matrix = sp.coo_matrix(
+        (
+            np.array([code for *_, code in kept], dtype=np.int8),
+            (
+                np.array([r for r, *_ in kept], dtype=np.int64),
+                np.array([c for _, c, _ in kept], dtype=np.int64),
+            ),
+        ),
+        shape=(len(rows), len(catalogue.paper_ids)),
+    )
+    # Several actions on one paper: the strongest (the highest code), not their sum.
+    strongest = sp.csr_matrix(matrix.shape, dtype=np.int8)
+    if kept:
+        order = np.lexsort((matrix.data, matrix.col, matrix.row))
+        row, col, data = matrix.row[order], matrix.col[order], matrix.data[order]
+        last = np.r_[(row[1:] != row[:-1]) | (col[1:] != col[:-1]), True]
+        strongest = sp.csr_matrix((data[last], (row[last], col[last])), shape=matrix.shape, dtype=np.int8)
+    return strongest
 
 
 def empty_rows(n_users: int, n_items: int) -> sp.csr_matrix:

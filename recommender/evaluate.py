@@ -28,8 +28,8 @@ import numpy as np
 from recommender.baselines import BlockScores, most_popular_scores, random_scores, tfidf_profile_scores
 from recommender.citeulike import load_citeulike, read_items, read_user_lines
 from recommender.features import PaperText
-from recommender.rank import score_users
-from recommender.signals import saves_matrix
+from recommender.interactions import saves_matrix
+from recommender.scoring import score_users
 from recommender.splits import Split, new_papers_split
 from recommender.topk import top_k_dense
 from recommender.train import DEFAULT_SETTINGS, RecommenderModel, RecommenderSettings, fit_recommender

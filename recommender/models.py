@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -57,6 +59,29 @@ class ModelVersion(models.Model):
         return f"model v{self.pk} ({self.status})"
 
 
+class RecommendationQuerySet(models.QuerySet["Recommendation"]):
+    def feed_for(self, user: Any) -> RecommendationQuerySet:
+        """The reader's feed: their rows of the current model, best first, without the papers they
+        marked "not interested" or keep on a list (the re-rank drops those too, but the read must be
+        right in the seconds before it has run). Paper and reason paper come in the same query.
+
+        The one definition of "this reader's recommendations": the feed page, the digest and the
+        private Atom feed all read it.
+        """
+        from papers.models import Dismissal, ReadingListItem
+
+        dismissed = Dismissal.objects.filter(user=user, paper=models.OuterRef("paper"))
+        on_a_list = ReadingListItem.objects.filter(reading_list__owner=user, paper=models.OuterRef("paper"))
+        return (
+            self.filter(user=user, version__is_current=True)
+            .filter(~models.Exists(dismissed), ~models.Exists(on_a_list))
+            .select_related("paper", "reason_paper")
+            # Cards never show the search vector; a reason shows only its paper's title and address.
+            .defer("paper__search_vector", "reason_paper__search_vector", "reason_paper__abstract")
+            .order_by("rank", "pk")
+        )
+
+
 class Recommendation(models.Model):
     """A user's precomputed ranking for one model version, with the reason shown on the card."""
 
@@ -66,6 +91,16 @@ class Recommendation(models.Model):
         COLLABORATIVE = "collaborative", "Saved by readers who also saved"
         POPULAR = "popular", "Popular now"
         NEW = "new", "New this week"
+        MEANING = "meaning", "Close in meaning to a paper you saved"
+
+    class Action(models.TextChoices):
+        # What the reader did with the paper a reason names (reason_paper), or "topics".
+        SAVED = "saved", "Saved"
+        UPVOTED = "upvoted", "Upvoted"
+        READ = "read", "Marked read"
+        PASTED = "pasted", "Pasted"
+        IMPORTED = "imported", "Imported"
+        TOPICS = "topics", "Picked topics"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recommendations"
@@ -79,6 +114,9 @@ class Recommendation(models.Model):
         "papers.Paper", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reason_terms = models.JSONField(default=list, blank=True)
+    reason_action = models.CharField(max_length=8, choices=Action.choices, blank=True)
+
+    objects = RecommendationQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -92,10 +130,13 @@ class Recommendation(models.Model):
     @property
     def reason_text(self) -> str:
         """The reason in words a researcher understands (needs `reason_paper` loaded: select_related)."""
-        from recommender.reasons import reason_text
+        from recommender.reason_text import reason_text
 
         return reason_text(
-            self.reason, self.reason_paper.title if self.reason_paper else "", self.reason_terms
+            self.reason,
+            self.reason_paper.title if self.reason_paper else "",
+            self.reason_terms,
+            action=self.reason_action,
         )
 
 

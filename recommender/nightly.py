@@ -22,15 +22,21 @@ import numpy as np
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
-
-from papers import feed_pages
-from papers.bulk_insert import copy_rows
 from papers.paper_embeddings import embed_missing
-from recommender import store
-from recommender.dataset import Signals, load_catalogue, load_embeddings, load_signals
+
+from papers.bulk_insert import copy_rows
+from recommender import artifact_store
+from recommender.dataset import Catalogue, Signals, load_catalogue, load_embeddings, load_signals
 from recommender.models import ModelVersion, Recommendation, SimilarPaper
-from recommender.rank import similar_items
-from recommender.ranking import UserBlock, block_rows, interest_profiles, rank_block, write_recommendations
+from recommender.recommendation_rows import (
+    UserBlock,
+    block_rows,
+    interest_profiles,
+    rank_block,
+    texts_in_memory,
+    write_recommendations,
+)
+from recommender.scoring import similar_items
 from recommender.topics import Topic, derive_topics, topic_profile
 from recommender.train import RecommenderModel, fit_recommender
 
@@ -87,9 +93,6 @@ def train_and_publish(*, today: datetime.date | None = None) -> ModelVersion:
             raise
         _retire_old_versions()
         _vacuum_churned_tables(version)
-    # The new model's feeds, rendered ahead for the readers likely to open them (papers.feed_pages), by
-    # whichever workers are free; the lock is not needed for that.
-    feed_pages.prepare_later(feed_pages.active_readers())
     return version
 
 
@@ -122,11 +125,11 @@ def _train(version: ModelVersion, *, today: datetime.date) -> None:
     )
     del embeddings  # the model keeps its own float32 copy (or none)
     lap("fit")
-    store.save_artifact(version, model, catalogue.paper_ids)
+    artifact_store.save_artifact(version, model, catalogue.paper_ids)
     version.save(update_fields=["artifact", "artifact_bytes"])
     lap("store")
 
-    n_rows = _precompute_rankings(model, signals, catalogue.paper_ids, version)
+    n_rows = _precompute_rankings(model, signals, catalogue, version)
     lap("recommend")
 
     n_similar = refresh_similar_papers(model, catalogue.paper_ids, version)
@@ -153,7 +156,7 @@ def _train(version: ModelVersion, *, today: datetime.date) -> None:
 
 
 def _precompute_rankings(
-    model: RecommenderModel, signals: Signals, paper_ids: np.ndarray, version: ModelVersion
+    model: RecommenderModel, signals: Signals, catalogue: Catalogue, version: ModelVersion
 ) -> int:
     """Every active user's top papers with reasons, written block by block; returns the row count.
 
@@ -164,6 +167,8 @@ def _precompute_rankings(
     version row, so the rows are written here.
     """
     interactions = signals.interactions
+    paper_ids = catalogue.paper_ids
+    texts = texts_in_memory(catalogue.texts)
     profiles = interest_profiles(model, signals.interests)
     blocks = [
         UserBlock(
@@ -171,6 +176,8 @@ def _precompute_rankings(
             interactions.positives[start : start + USERS_PER_BATCH],
             interactions.negatives[start : start + USERS_PER_BATCH],
             profiles[start : start + USERS_PER_BATCH] if profiles is not None else None,
+            signals.actions[start : start + USERS_PER_BATCH] if signals.actions is not None else None,
+            signals.interests[start : start + USERS_PER_BATCH],
         )
         for start in range(0, len(signals.user_ids), USERS_PER_BATCH)
     ]
@@ -188,7 +195,7 @@ def _precompute_rankings(
             ranked = pending.result()
             if following is not None:
                 pending = ahead.submit(rank, following)
-            rows = list(block_rows(model, ranked, paper_ids=paper_ids, version_id=version.pk))
+            rows = list(block_rows(model, ranked, paper_ids=paper_ids, version_id=version.pk, texts=texts))
             if written is not None:
                 n_rows += written.result()  # at most one block waits to be written: bounded memory
                 written = None
@@ -230,7 +237,7 @@ def _discard(version: ModelVersion, *, keep_similar_lists: bool = False) -> None
     _delete_version_rows(Recommendation, version)
     if not keep_similar_lists:
         _delete_version_rows(SimilarPaper, version)
-    store.delete_artifact(version)
+    artifact_store.delete_artifact(version)
 
 
 def _delete_version_rows(model: type[Recommendation] | type[SimilarPaper], version: ModelVersion) -> None:
@@ -282,7 +289,10 @@ def refresh_similar_papers(model: RecommenderModel, paper_ids: np.ndarray, versi
     chosen = np.argsort(age, kind="stable")[:budget]
     for start in range(0, len(chosen), SIMILAR_PAPERS_PER_BATCH):
         items = chosen[start : start + SIMILAR_PAPERS_PER_BATCH]
-        similar = similar_items(model, items, n=SIMILAR_PER_PAPER)
+        # The model's embeddings when it has them (fitted with stored vectors), else words alone.
+        similar = similar_items(
+            model, items, n=SIMILAR_PER_PAPER, item_embeddings=getattr(model, "item_embeddings", None)
+        )
         rows = (
             (int(paper_ids[item]), int(paper_ids[neighbour]), version.pk, rank, float(score))
             for item, neighbours, scores in zip(items, similar.items, similar.scores, strict=True)

@@ -24,8 +24,8 @@ from recommender.baselines import tfidf_profile_scores
 from recommender.citeulike import load_citeulike, read_user_lines
 from recommender.evaluate import ALL_UNSAVED, NEW_ALONE, embed_papers, fit_on, recall_at
 from recommender.features import PaperText
-from recommender.rank import _scale_rows, blend, meaning_scores, score_parts
-from recommender.signals import saves_matrix
+from recommender.interactions import saves_matrix
+from recommender.scoring import _scale_rows, blend, meaning_scores, score_parts
 from recommender.splits import (
     Split,
     new_papers_split,

@@ -26,8 +26,8 @@ def _own_cache_keys(settings):
 
 @pytest.fixture(autouse=True)
 def _no_arxiv_title_lookups(settings):
-    """Imports ask for papers without an arXiv id to be looked up on arXiv (papers/identify.py); tests
-    that exercise that turn it back on behind recorded responses."""
+    """Imports ask for papers without an arXiv id to be looked up on arXiv
+    (papers/catalogue/identify.py); tests that exercise that turn it back on behind recorded responses."""
     settings.ARXIV_TITLE_LOOKUP = False
 
 
@@ -43,21 +43,6 @@ def cache_off_the_database(settings):
                 "LOCATION": f"test-{uuid.uuid4().hex}",
             }
         }
-
-
-@pytest.fixture
-def pages_stored(settings):
-    """Stored pages, shared copies and shared search work on (papers.page_cache, papers.shared_pages,
-    papers.search_results), on whatever cache the suite runs with (Redis in CI, the database cache on
-    SQLite)."""
-    settings.PAGE_CACHE_SECONDS = 60
-
-
-@pytest.fixture
-def pages_rendered(settings):
-    """For tests that count what rendering a page costs: no page is served from, or stored in, the page
-    cache (papers/page_cache.py; tests/pages/test_page_cache.py counts what serving a stored one costs)."""
-    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)
@@ -105,7 +90,8 @@ def pytest_report_header(config):
 @pytest.fixture(autouse=True)
 def _no_embedding_matrix_from_another_test(monkeypatch):
     """Each process keeps the catalogue's vectors in memory, keyed by the database's EmbeddingsVersion
-    (papers.semantic_search); a test's rolled-back database may repeat a number an earlier test saw."""
-    from papers import semantic_search
+    (papers.catalogue.semantic_search); a test's rolled-back database may repeat a number an earlier
+    test saw."""
+    from papers.catalogue import semantic_search
 
     monkeypatch.setattr(semantic_search, "_matrix", None)

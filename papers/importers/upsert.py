@@ -18,12 +18,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from papers import page_cache
+from papers.catalogue.embeddings import store_embeddings
 from papers.importers.bulk_insert import insert_papers
 from papers.importers.records import InvalidRecord, Malformed, PaperRecord, ParsedItem, clean_record
 from papers.importers.report import ImportReport, Rejection
 from papers.models import Paper, PaperAuthor, normalize_title
-from papers.paper_embeddings import store_embeddings
 
 BATCH_SIZE = 2000
 # Row fields an import may fill in or improve; everything else (user upvotes, timestamps) is not its own.
@@ -51,8 +50,6 @@ _PRECISION_RANK: dict[str, int] = {
     Paper.DatePrecision.MONTH: 1,
     Paper.DatePrecision.DAY: 2,
 }
-# What a search matches and orders by (papers.search): a change to any of them reorders stored rankings.
-RANKED_FIELDS = frozenset({"title", "abstract", "authors", "listed_on"})
 ORIGIN_MAX_CHARS = 500
 _T = TypeVar("_T")
 
@@ -179,11 +176,6 @@ def _write_batch(batch: list[PaperRecord], origin: str, report: ImportReport) ->
         # Vectors of the text that changed, in the same transaction as the text (only the abstract of a
         # known paper can change: the title is its identity).
         store_embeddings(new_papers + list(new_text.values()))
-        if new_papers or changed_fields & RANKED_FIELDS:
-            # New papers join day listings and search results: pages and rankings stored before them
-            # are stale, as are rankings when a paper's searched text or listing day changed. (Any
-            # other change to a paper is noticed by the stored page itself: see papers.page_cache.)
-            page_cache.touch_catalogue()
 
 
 def merge_record(paper: Paper, record: PaperRecord) -> set[str]:

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from papers.models import Dismissal
-from recommender import store
+from recommender import artifact_store
 from recommender.models import ModelVersion
 from tests.factories import PaperFactory, UserFactory
 from tests.feed.corpus import DAY, GRAPHS, PROTEINS, ROBOTS, SPIKING, TRANSLATION, save
@@ -32,7 +32,7 @@ def trained_catalogue(settings, tmp_path):
     from recommender.nightly import train_and_publish
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    store.forget_loaded_models()
+    artifact_store.forget_loaded_models()
     topics = {}
     for name, texts in [
         ("spiking", SPIKING), ("proteins", PROTEINS), ("graphs", GRAPHS), ("translation", TRANSLATION),
@@ -53,7 +53,7 @@ def trained_catalogue(settings, tmp_path):
     save(reader, *topics["translation"], *topics["graphs"])
     version = train_and_publish(today=DAY)
     yield {"topics": topics, "version": version}
-    store.forget_loaded_models()
+    artifact_store.forget_loaded_models()
 
 
 def spiking_topic_label(version: ModelVersion, spiking) -> str:
@@ -75,7 +75,7 @@ def test_a_new_user_onboards_sees_reasons_and_dismisses_a_paper_in_place(page, l
     expect(page.get_by_role("heading", name="Your feed is set up")).to_be_visible()
     cards = page.locator("#feed-items > li.feed-card")
     expect(cards).to_have_count(20)
-    expect(cards.first.locator(".feed-card__reason")).to_contain_text("Matches your interests")
+    expect(cards.first.locator(".feed-card__reason")).to_contain_text("From your topics")
     assert cards.first.locator(".paper-card__title a").inner_text() in {paper.title for paper in spiking}
 
     mark_page(page)
@@ -103,7 +103,7 @@ def test_a_new_user_onboards_sees_reasons_and_dismisses_a_paper_in_place(page, l
 def test_load_more_after_a_dismissal_repeats_no_card(page, log_in, trained_catalogue):
     newcomer = UserFactory(username="newcomer")
     save(newcomer, trained_catalogue["topics"]["spiking"][0])
-    from recommender.serving import rerank_user
+    from recommender.rerank import rerank_user
 
     rerank_user(newcomer.pk)
     log_in("newcomer")
@@ -128,23 +128,18 @@ def test_load_more_after_a_dismissal_repeats_no_card(page, log_in, trained_catal
     assert still_same_page(page)
 
 
-def test_a_feed_page_prepared_ahead_shows_the_count_of_the_moment_and_upvotes_in_place(
-    page, log_in, trained_catalogue, settings, monkeypatch
+def test_a_new_readers_feed_shows_the_count_of_the_moment_and_upvotes_in_place(
+    page, log_in, trained_catalogue
 ):
-    from papers import feed_pages
-    from papers.votes import paper_upvote
+    from papers.lists.votes import paper_upvote
     from recommender.models import Recommendation
-    from recommender.serving import rerank_user
+    from recommender.rerank import rerank_user
 
-    settings.PAGE_CACHE_SECONDS, settings.FEED_PAGES_SECONDS = 60, 3600
     newcomer = UserFactory(username="newcomer")
     save(newcomer, trained_catalogue["topics"]["spiking"][0])
-    rerank_user(newcomer.pk)  # the re-rank prepares the newcomer's first page
+    rerank_user(newcomer.pk)
     top = Recommendation.objects.filter(user=newcomer).order_by("rank")[0].paper  # on the first page
-    paper_upvote(user=UserFactory(), paper=top)  # someone else's vote, after the page was prepared
-    served = []
-    serve = feed_pages._serve
-    monkeypatch.setattr(feed_pages, "_serve", lambda request: served.append(serve(request)) or served[-1])
+    paper_upvote(user=UserFactory(), paper=top)  # someone else's vote, after the re-rank
     log_in("newcomer")
 
     page.goto("/feed/")
@@ -156,4 +151,3 @@ def test_a_feed_page_prepared_ahead_shows_the_count_of_the_moment_and_upvotes_in
     expect(card.locator("button.upvote__button")).to_have_attribute("aria-pressed", "true")
     expect(card.locator(".upvote__count")).to_have_text("2")
     assert still_same_page(page)
-    assert served and served[0] is not None, "the feed was the page prepared ahead"

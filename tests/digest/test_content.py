@@ -8,8 +8,8 @@ import pytest
 
 from papers.digest.selection import digest_recommendations
 from papers.digest.sending import Outcome, send_digest
+from papers.lists.operations import default_reading_list, reading_list_add
 from papers.models import Digest, Dismissal
-from papers.reading_lists import default_reading_list, reading_list_add
 from recommender.models import FeedImpression, ModelVersion, Recommendation
 from tests.digest.factories import recommend, subscribe
 from tests.factories import PaperFactory
@@ -108,7 +108,14 @@ def test_each_paper_has_title_authors_abstract_reason_and_both_links_in_both_par
         abstract="We train spiking networks.\n\nThey learn " + "quickly " * 100,
     )
     Recommendation.objects.create(
-        user=alice, paper=paper, version=version, rank=1, score=1, reason="similar", reason_paper=saved
+        user=alice,
+        paper=paper,
+        version=version,
+        rank=1,
+        score=1,
+        reason="similar",
+        reason_paper=saved,
+        reason_action="saved",
     )
 
     send_digest(user_id=alice.pk, period_key=PERIOD)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from papers.models import Dismissal, Paper, Profile
-from recommender.feed import feed_page
+from recommender.feed_query import feed_page
 from recommender.models import FeedImpression
 from tests.factories import PaperFactory
 from tests.feed.corpus import HTMX, model_version, recommend, save
@@ -167,13 +167,15 @@ def test_each_card_says_why_and_links_the_related_paper(alice_client, alice):
     recommend(alice, [similar], version, reason="similar", reason_paper=saved)
     recommend(alice, [collaborative], version, reason="collaborative", reason_paper=saved)
     alice.recommendations.filter(paper=collaborative).update(rank=2)
-    alice.recommendations.filter(paper=similar).update(reason_terms=["spiking", "neuromorphic"])
+    alice.recommendations.filter(paper=similar).update(
+        reason_terms=["spiking", "neuromorphic"], reason_action="saved"
+    )
 
     response = alice_client.get("/feed/")
 
     link = f'<a href="{saved.get_absolute_url()}">Spiking neural networks for event cameras</a>'
     assertContains(response, f"Close to “{link}”, which you saved — shares spiking, neuromorphic")
-    assertContains(response, f"Saved by readers who also saved “{link}”")
+    assertContains(response, f"Readers who saved “{link}” also saved this")
 
 
 def test_the_reason_escapes_what_a_title_holds(alice_client, alice):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from papers.models import Profile
-from recommender.feed import feed_page
+from recommender.feed_query import feed_page
 from recommender.models import ModelVersion, Recommendation
 from tests.feed.corpus import DAY, HTMX
 from tests.feed.html import feed_card_ids
@@ -26,7 +26,7 @@ def test_the_third_spiking_paper_comes_first_with_a_reason_naming_a_saved_one(
     assert response.status_code == 200
     ids = feed_card_ids(response)
     assert ids[0] == corpus.spiking[2].pk
-    first = feed_page(alice).entries[0]  # the stored row behind the card (the page may be prepared ahead)
+    first = feed_page(alice).entries[0]  # the stored row behind the card
     assert first.recommendation.reason == Recommendation.Reason.SIMILAR
     assert first.reason_paper in corpus.spiking[:2]
     # The reason links the saved paper it names.
@@ -44,7 +44,7 @@ def test_saved_papers_are_not_in_the_feed(alice_client, corpus, trained):
 
 def test_a_save_reranks_the_feed_without_retraining(alice_client, alice, corpus, trained):
     def ranks():
-        # The stored ranking behind the page (the page itself may be one prepared ahead: no context).
+        # The stored ranking behind the page.
         assert alice_client.get("/feed/").status_code == 200
         return {entry.paper.pk: entry.recommendation for entry in feed_page(alice).entries}
 
@@ -97,8 +97,14 @@ def test_onboarding_with_a_topic_makes_the_feed_personal(client, corpus, trained
     entries = feed.context["page"].entries
     assert entries, "the re-rank wrote the newcomer's rows"
     assert entries[0].paper.pk in spiking_ids
-    assert entries[0].recommendation.reason_text.startswith("Matches your interests")
-    assert "Matches your interests" in feed.content.decode()
+    first = entries[0].recommendation
+    assert first.reason_text.startswith("From your topics")
+    assert "From your topics" in feed.content.decode()
+    # The words named are the paper's own and the topic's own.
+    paper_text = f"{first.paper.title} {first.paper.abstract}".casefold()
+    for word in first.reason_terms:
+        assert word.casefold() in paper_text
+        assert word.casefold() in " ".join(topic["terms"]).casefold()
     assert Profile.for_user(newcomer).interests == topic["terms"]
 
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
+from papers.catalogue.embeddings import current_version
 from papers.importers import import_records
 from papers.models import Paper, PaperEmbedding
-from papers.paper_embeddings import current_version
 from recommender.embeddings import embed_texts, model_name, paper_text, vectors_from_bytes
 from tests.factories import PaperFactory
 from tests.importers.test_merging import LONG_ABSTRACT, SHORT_ABSTRACT, TODAY, api_record, page_record

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from recommender.features import PaperText
-from recommender.rank import score_user
-from recommender.signals import saves_matrix
+from recommender.interactions import saves_matrix
+from recommender.scoring import score_user
 from recommender.train import DEFAULT_SETTINGS, fit_borrowed_co_saves, fit_recommender
 
 # Papers 0-2 have readers; paper 3 has none and means what paper 1 means; paper 4 is unrelated to all.

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from papers.paper_embeddings import embed_missing
+from papers.catalogue.embeddings import embed_missing
 
 
 class Command(BaseCommand):
