@@ -22,9 +22,9 @@ import numpy as np
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
-from papers.paper_embeddings import embed_missing
 
 from papers.bulk_insert import copy_rows
+from papers.catalogue.embeddings import embed_missing
 from recommender import artifact_store
 from recommender.dataset import Catalogue, Signals, load_catalogue, load_embeddings, load_signals
 from recommender.models import ModelVersion, Recommendation, SimilarPaper

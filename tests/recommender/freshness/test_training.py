@@ -108,8 +108,7 @@ def test_papers_imported_after_training_are_scored_with_the_current_features():
     alice = UserFactory()
     save(alice, *corpus["spiking"])
     nightly.train_and_publish()
-    from papers.paper_embeddings import store_embeddings
-
+    from papers.catalogue.embeddings import store_embeddings
     from tests.factories import PaperFactory
 
     fresh = PaperFactory(
