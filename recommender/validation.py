@@ -4,9 +4,9 @@ For each dataset and protocol, a validation split is carved from that protocol's
 the protocol's test split was made (``splits``; ``CARVINGS`` below). Every candidate setting is scored
 on all six cases, and one set of defaults is chosen for all: the one whose *worst* ratio of recall to the
 plain TF-IDF profile's on the same users (over cases, rankings, recall@50 and @300) is highest, ties
-broken by the mean ratio (``objective``). Relative, so the case with the largest recall does not decide
-alone; the worst case, because the mean let the new-papers cases buy recall from P=10; no per-dataset
-switch, so whatever is chosen must carry over.
+broken by the next worst, and so on (``objective``). Relative, so the case with the largest recall does
+not decide alone; the worst case, because the mean let the new-papers cases buy recall from P=10; no
+per-dataset switch, so whatever is chosen must carry over.
 
 The blend's parts are computed once per case and the grid only re-weights them (``grid_recall``), so a
 grid of a few dozen points costs about as much as one evaluation.
@@ -183,8 +183,8 @@ def ratios_to_tfidf(
 
 def objective(
     results: Sequence[dict[str, dict[object, dict[str, float]]]], point: object
-) -> tuple[float, float]:
-    """(worst ratio to the TF-IDF profile, mean ratio): the defaults must beat the plain profile on every
-    dataset and protocol, not on average, so the worst case decides and the mean breaks ties."""
-    ratios = ratios_to_tfidf(results, point)
-    return float(np.min(ratios)), float(np.mean(ratios))
+) -> tuple[float, ...]:
+    """The point's ratios to the TF-IDF profile, worst first; points compare by the worst ratio, then the
+    next worst, and so on (leximin). The defaults must beat the plain profile on every dataset and
+    protocol, not on average: a mean let the new-papers cases buy recall from P=10."""
+    return tuple(sorted(ratios_to_tfidf(results, point)))
