@@ -65,11 +65,11 @@ def main() -> None:
                 print(f"  {ranking:18} {_label(point)} {at50:.4f} {at300:.4f}  {ratios}", flush=True)
     print("ratios to the TF-IDF profile, worst first; points by the worst, then the next worst (best first):")
     for point in sorted(grid, key=lambda p: objective(results, p), reverse=True):
-        ratios = objective(results, point)
+        worst_first = objective(results, point)
         print(
             f"  {_label(point)} "
-            + " ".join(f"{r:.3f}" for r in ratios[:4])
-            + f" ... mean {np.mean(ratios):.3f}"
+            + " ".join(f"{r:.3f}" for r in worst_first[:4])
+            + f" ... mean {np.mean(worst_first):.3f}"
         )
 
 

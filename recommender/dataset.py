@@ -92,7 +92,7 @@ def load_embeddings(paper_ids: np.ndarray) -> np.ndarray:
     blobs: list[bytes] = []
     for pk, blob in rows.iterator(chunk_size=CHUNK):
         ids.append(pk)
-        blobs.append(blob)
+        blobs.append(bytes(blob))
     if ids:
         pos = np.searchsorted(paper_ids, np.asarray(ids, dtype=np.int64))
         pos = np.minimum(pos, len(paper_ids) - 1)

@@ -8,7 +8,7 @@ Two regimes, each with a test split and a validation split drawn from that test 
   user has one save and nothing to carve, so its validation keeps one save of each user's P=10 training
   saves and hides the other nine (``one_save_per_user``; the P=10 training lists are P=1 users' papers
   too, a caveat written in ``docs/recommender-evaluation.md``). Each carving copies how its split was
-  made (``tuning.CARVINGS``): CiteULike-a's P=10 training saves are each user's ten earliest (lowest
+  made (``validation.CARVINGS``): CiteULike-a's P=10 training saves are each user's ten earliest (lowest
   ids), its P=1 save a random one; CiteULike-t's P=10 saves are random, its P=1 save the earliest.
 - **new papers** (the daily feed's case): a random fraction of the papers is held out *entirely*, so no
   training history contains them; every user's saves of them are the targets (``new_papers_split``).
@@ -88,7 +88,8 @@ def per_user_holdout(
     ``latest`` the highest ids (ids grow with time), of which those at least ``gap`` ids past the user's
     last fitted save are targets (see ``tuning`` for why a gap)."""
     rng = np.random.default_rng(seed + VALIDATION_SEED_OFFSET)
-    fit, targets = [], []
+    fit: list[list[int]] = []
+    targets: list[list[int]] = []
     for items in train:
         unique = sorted(set(items))
         if len(unique) <= holdout:

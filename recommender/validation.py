@@ -41,11 +41,10 @@ CUTS = (50, 300)
 # How each published split was made, read off the split files (tests need not be looked at again):
 # CiteULike-a's P=10 training saves are each user's ten lowest ids (ids grow with time) and its P=1 save
 # a random one; CiteULike-t's P=10 saves are random and its P=1 save is each user's lowest id.
-CARVINGS = {
-    ("citeulike-a", "p10"): {"latest": True, "gap_fraction": 0.05},
-    ("citeulike-a", "p1"): {"first": False},
-    ("citeulike-t", "p10"): {"latest": False, "gap_fraction": 0.0},
-    ("citeulike-t", "p1"): {"first": True},
+# (dataset -> (P=10: hold out the latest saves?, their gap as a catalogue fraction), P=1: keep the first?)
+CARVINGS: dict[str, tuple[tuple[bool, float], bool]] = {
+    "citeulike-a": ((True, 0.05), False),
+    "citeulike-t": ((False, 0.0), True),
 }
 
 
@@ -82,19 +81,18 @@ def validation_cases(data_dir: Path | str, datasets: Sequence[str] = DATASETS) -
         p10 = load_citeulike(directory, 10)
         papers = p10.papers
         embeddings = embed_papers(papers)
-        carve = CARVINGS[(name, "p10")]
-        gap = int(np.ceil(carve["gap_fraction"] * len(papers)))
+        (latest, gap_fraction), first = CARVINGS[name]
+        gap = int(np.ceil(gap_fraction * len(papers)))
         cases.append(
             ValidationCase(
                 name,
                 "p10",
                 papers,
-                per_user_holdout(p10.train, 3, latest=carve["latest"], gap=gap),
+                per_user_holdout(p10.train, 3, latest=latest, gap=gap),
                 embeddings,
             )
         )
         # P=1's training side has one save per user: the P=10 training saves stand in (module docstring).
-        first = CARVINGS[(name, "p1")]["first"]
         cases.append(
             ValidationCase(name, "p1", papers, one_save_per_user(p10.train, first=first), embeddings)
         )
