@@ -154,6 +154,9 @@ def fit_co_saves(positives: sp.csr_matrix, *, neighbours: int, alpha: float, bet
     return keep_top_per_row(walk.tocsr(), neighbours).astype(np.float32)
 
 
+BORROW_BLOCK_ROWS = 4096
+
+
 def fit_borrowed_co_saves(
     co_saves: sp.csr_matrix,
     saved: np.ndarray,
@@ -191,8 +194,13 @@ def fit_borrowed_co_saves(
         (np.concatenate(weights), (np.concatenate(rows), np.concatenate(cols))), shape=(n_items, n_items)
     )
     lend.eliminate_zeros()
-    borrowed = sp.csr_matrix(co_saves @ lend)
-    return (keep_top_per_row(borrowed, keep) if keep else borrowed).astype(np.float32)
+    # By blocks of rows, each trimmed to ``keep`` before the next: the untrimmed product can hold
+    # thousands of links per row, gigabytes at a 75k catalogue.
+    blocks = []
+    for start in range(0, n_items, BORROW_BLOCK_ROWS):
+        block = sp.csr_matrix(co_saves[start : start + BORROW_BLOCK_ROWS] @ lend)
+        blocks.append(keep_top_per_row(block, keep) if keep else block)
+    return sp.csr_matrix(sp.vstack(blocks, format="csr"), dtype=np.float32)
 
 
 def co_save_scale(positives: sp.csr_matrix, co_saves: sp.csr_matrix, quantile: float = 95.0) -> float:
