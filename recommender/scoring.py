@@ -149,7 +149,8 @@ def score_parts(
     _scale_rows(content)
     meaning = meaning_scores(model, positives, known)
     if meaning is not None:
-        content += np.float32(model.settings.embedding_weight) * meaning
+        meaning *= np.float32(model.settings.embedding_weight)  # in place: no third users x papers block
+        content += meaning
         _scale_rows(content)
 
     penalty = None
