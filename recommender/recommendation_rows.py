@@ -244,11 +244,18 @@ def block_rows(
     """Recommendation rows (as `ROW_COLUMNS` tuples) of a ranked block, each with its main reason.
 
     `texts` gives the title and abstract of papers by catalogue index (the nightly run has them all in
-    memory); by default they are read from the database, a few dozen per user."""
+    memory); by default they are read from the database, a few dozen per user. The reasons are worked
+    out here, before any row is produced: the rows are consumed inside a COPY, when the connection can
+    run no other query."""
     users, top = ranked.users, ranked.top
     texts = texts or texts_from_database(paper_ids)
     reasons = _Explainer(model, n_terms, with_terms, texts).block(users, top, ranked.parts)
-    paper_id = paper_ids.tolist()
+    return _rows(users, top, reasons, paper_ids.tolist(), version_id)
+
+
+def _rows(
+    users: UserBlock, top: TopK, reasons: list[UserReasons], paper_id: list[int], version_id: int
+) -> Iterator[tuple[Any, ...]]:
     for user_id, items, scores, reason in zip(
         np.asarray(users.user_ids).tolist(), top.items.tolist(), top.scores.tolist(), reasons, strict=True
     ):

@@ -7,13 +7,15 @@ may be character n-grams, and mix in terms from the reader's other papers). Numb
 stop words and two-letter fragments are not words a reader recognises as a topic; they are left out.
 Two adjacent words that are adjacent in both papers ("compositional generalization") count as one phrase.
 
-Which shared words come first is the caller's choice through `weight` (the model's idf: rare words say
-more than common ones); a word it weighs 0 is not named.
+Which shared words come first is the caller's `weight` (the model's idf: rare words say more than common
+ones) times a sublinear count of the word's uses in the recommended paper (its topic recurs, a passing
+word appears once); a word the caller weighs 0 is not named.
 """
 
 from __future__ import annotations
 
-import itertools
+import functools
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -27,34 +29,38 @@ MIN_LETTERS = 3
 
 
 @dataclass(frozen=True)
-class Words:
-    """One text's words in order (as written) and their case-folded keys."""
+class Terms:
+    """A text's topical words and two-word phrases: case-folded key -> (first spelling, uses)."""
 
-    forms: tuple[str, ...]
-    keys: tuple[str, ...]
-    # adjacent[i]: word i and word i + 1 are separated by spaces only ("deep learning", not "deep, learning")
-    adjacent: tuple[bool, ...]
+    spelled: dict[str, tuple[str, int]]
 
     @classmethod
-    def of(cls, text: str) -> Words:
+    @functools.lru_cache(maxsize=20_000)
+    def of(cls, text: str) -> Terms:
+        # Cached: a night explains the same popular papers for thousands of readers.
         matches = list(_WORD.finditer(text))
-        forms = tuple(match.group() for match in matches)
-        adjacent = tuple(not text[a.end() : b.start()].strip() for a, b in itertools.pairwise(matches))
-        return cls(forms, tuple(form.casefold() for form in forms), adjacent)
+        forms = [match.group() for match in matches]
+        keys = [form.casefold() for form in forms]
+        topical = [_topical(key) for key in keys]
+        spelled: dict[str, tuple[str, int]] = {}
 
-    def phrase(self, i: int) -> str | None:
-        """Words i and i + 1 as a phrase key, if they stand next to each other and are both topical."""
-        if (
-            i + 1 < len(self.keys)
-            and self.adjacent[i]
-            and _topical(self.keys[i])
-            and _topical(self.keys[i + 1])
-        ):
-            return f"{self.keys[i]} {self.keys[i + 1]}"
-        return None
+        def add(key: str, form: str) -> None:
+            first, uses = spelled.get(key, (form, 0))
+            spelled[key] = (first, uses + 1)
 
-    def phrases(self) -> set[str]:
-        return {phrase for i in range(len(self.keys) - 1) if (phrase := self.phrase(i))}
+        for i, key in enumerate(keys):
+            if not topical[i]:
+                continue
+            add(key, forms[i])
+            # Two words make a phrase when nothing but spaces stands between them ("deep learning",
+            # not "deep, learning").
+            if (
+                i + 1 < len(keys)
+                and topical[i + 1]
+                and not text[matches[i].end() : matches[i + 1].start()].strip()
+            ):
+                add(f"{key} {keys[i + 1]}", f"{forms[i]} {forms[i + 1]}")
+        return cls(spelled)
 
 
 def _topical(key: str) -> bool:
@@ -67,23 +73,16 @@ def shared_words(
     """Up to `n` words or two-word phrases of `text` that also occur in `other` (a text, or a reader's
     own topic terms), heaviest first, as `text` spells them. A word inside a chosen phrase is not
     repeated on its own."""
-    mine = Words.of(text)
+    mine = Terms.of(text).spelled
     if isinstance(other, str):
-        theirs = Words.of(other)
-        their_words, their_phrases = set(theirs.keys), theirs.phrases()
+        theirs: set[str] | dict[str, tuple[str, int]] = Terms.of(other).spelled
     else:
-        terms = [Words.of(term) for term in other]
-        their_words = {key for term in terms for key in term.keys}
-        their_phrases = {phrase for term in terms for phrase in term.phrases()}
-    spelled: dict[str, str] = {}
-    for i, key in enumerate(mine.keys):
-        if _topical(key) and key in their_words:
-            spelled.setdefault(key, mine.forms[i])
-        phrase = mine.phrase(i)
-        if phrase is not None and phrase in their_phrases:
-            spelled.setdefault(phrase, f"{mine.forms[i]} {mine.forms[i + 1]}")
+        theirs = {key for term in other for key in Terms.of(term).spelled}
+    shared = [key for key in mine if key in theirs]
+    # A paper's topic recurs, a passing word appears once: the weight grows with the uses, sublinearly.
     weighted = sorted(
-        ((weight(key), key) for key in spelled), key=lambda pair: (-pair[0], -pair[1].count(" "), pair[1])
+        ((weight(key) * (1.0 + math.log(mine[key][1])), key) for key in shared),
+        key=lambda pair: (-pair[0], -pair[1].count(" "), pair[1]),
     )
     chosen: list[str] = []
     for value, key in weighted:
@@ -94,7 +93,7 @@ def shared_words(
         chosen.append(key)
         if len(chosen) == n:
             break
-    return tuple(spelled[key] for key in chosen)
+    return tuple(mine[key][0] for key in chosen)
 
 
 def idf_weight(vocabulary: dict[str, int], idf: Sequence[float]) -> Callable[[str], float]:
