@@ -15,7 +15,10 @@ import scipy.sparse as sp
 from recommender.features import TextFeatures
 from recommender.train import RecommenderModel, RecommenderSettings
 
-FORMAT_VERSION = 1
+# 2 added the papers' text embeddings and the borrowed co-save links; a version 1 artifact (words only)
+# still loads.
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 def _text(value: str) -> np.ndarray:
@@ -49,6 +52,10 @@ def write_model(model: RecommenderModel, file: BinaryIO) -> None:
         **_sparse_arrays("item_features", model.item_features),
         **_sparse_arrays("co_saves", model.co_saves),
     }
+    if model.item_embeddings is not None:
+        arrays["item_embeddings"] = np.ascontiguousarray(model.item_embeddings, dtype=np.float32)
+    if model.borrowed_co_saves is not None:
+        arrays.update(_sparse_arrays("borrowed_co_saves", model.borrowed_co_saves))
     np.savez(file, allow_pickle=False, **arrays)
 
 
@@ -56,7 +63,7 @@ def read_model(file: BinaryIO) -> RecommenderModel:
     with np.load(file, allow_pickle=False) as npz:
         arrays = {key: npz[key] for key in npz.files}
     version = int(arrays["format_version"])
-    if version != FORMAT_VERSION:
+    if version not in READABLE_VERSIONS:
         raise ValueError(f"model artifact format {version} is not supported (expected {FORMAT_VERSION})")
     settings = RecommenderSettings.from_json(arrays["settings"].tobytes().decode())
     return RecommenderModel(
@@ -66,6 +73,10 @@ def read_model(file: BinaryIO) -> RecommenderModel:
         co_saves=_sparse("co_saves", arrays),
         popularity=arrays["popularity"],
         recency=arrays["recency"],
+        item_embeddings=arrays.get("item_embeddings"),
+        borrowed_co_saves=_sparse("borrowed_co_saves", arrays)
+        if "borrowed_co_saves.shape" in arrays
+        else None,
     )
 
 

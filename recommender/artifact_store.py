@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from recommender.artifact_format import model_from_bytes, model_to_bytes
-from recommender.dataset import load_catalogue
+from recommender.dataset import load_catalogue, load_embeddings
 from recommender.models import ModelVersion
 from recommender.train import RecommenderModel, add_items
 
@@ -81,7 +81,14 @@ def serving_model(version: ModelVersion) -> ServingModel:
         if not len(fresh.paper_ids):
             return extended or base
         current = extended or base
-        model = add_items(current.model, fresh.texts, item_age_days=fresh.age_days)
+        model = add_items(
+            current.model,
+            fresh.texts,
+            item_age_days=fresh.age_days,
+            item_embeddings=load_embeddings(fresh.paper_ids)
+            if current.model.item_embeddings is not None
+            else None,
+        )
         extended = ServingModel(
             version.pk, version.artifact, model, np.concatenate([current.paper_ids, fresh.paper_ids])
         )

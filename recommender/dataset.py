@@ -17,7 +17,7 @@ import scipy.sparse as sp
 from django.db.models import Q
 from django.utils import timezone
 
-from papers.models import Dismissal, Paper, Profile, ReadingListItem, Upvote
+from papers.models import Dismissal, Paper, PaperEmbedding, Profile, ReadingListItem, Upvote
 from recommender.features import PaperText
 from recommender.interactions import Event, Interactions, build_interactions
 
@@ -72,6 +72,33 @@ def load_catalogue(*, today: datetime.date | None = None, after_id: int = 0) -> 
         day = listed_on or published_on
         ages.append((today - day).days if day else 3650.0)
     return Catalogue(np.asarray(ids, dtype=np.int64), texts, np.asarray(ages, dtype=np.float64))
+
+
+def load_embeddings(paper_ids: np.ndarray) -> np.ndarray:
+    """The stored text embedding of each paper (rows in ``paper_ids`` order, float32); a paper with no
+    current vector gets a row of zeros, which is neutral: similar to nothing."""
+    from recommender.embeddings import dimensions, model_name, vectors_from_bytes
+
+    vectors = np.zeros((len(paper_ids), dimensions()), dtype=np.float32)
+    if not len(paper_ids):
+        return vectors
+    rows = (
+        PaperEmbedding.objects.filter(model=model_name(), paper_id__gte=int(paper_ids[0]))
+        .filter(paper_id__lte=int(paper_ids[-1]))
+        .order_by("paper_id")
+        .values_list("paper_id", "vector")
+    )
+    ids: list[int] = []
+    blobs: list[bytes] = []
+    for pk, blob in rows.iterator(chunk_size=CHUNK):
+        ids.append(pk)
+        blobs.append(bytes(blob))
+    if ids:
+        pos = np.searchsorted(paper_ids, np.asarray(ids, dtype=np.int64))
+        pos = np.minimum(pos, len(paper_ids) - 1)
+        found = paper_ids[pos] == np.asarray(ids, dtype=np.int64)
+        vectors[pos[found]] = vectors_from_bytes(blobs)[found]
+    return vectors
 
 
 def _age_days(moment: datetime.datetime, now: datetime.datetime) -> float:

@@ -24,8 +24,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from papers.bulk_insert import copy_rows
+from papers.catalogue.embeddings import embed_missing
 from recommender import artifact_store
-from recommender.dataset import Catalogue, Signals, load_catalogue, load_signals
+from recommender.dataset import Catalogue, Signals, load_catalogue, load_embeddings, load_signals
 from recommender.models import ModelVersion, Recommendation, SimilarPaper
 from recommender.recommendation_rows import (
     UserBlock,
@@ -105,13 +106,24 @@ def _train(version: ModelVersion, *, today: datetime.date) -> None:
         timings[name] = round(now - started, 3)
         started = now
 
+    # Imports store each paper's embedding; this catches papers that have none (or an outdated one), so
+    # the nightly embeds only those instead of the whole catalogue.
+    embed_missing()
+    lap("embed")
     catalogue = load_catalogue(today=today)
     signals = load_signals(catalogue)
+    embeddings = load_embeddings(catalogue.paper_ids)
     lap("load")
     if not len(catalogue.paper_ids):
         raise RuntimeError("the catalogue is empty: import papers before training")
     interactions = signals.interactions
-    model = fit_recommender(catalogue.texts, interactions.positives, item_age_days=catalogue.age_days)
+    model = fit_recommender(
+        catalogue.texts,
+        interactions.positives,
+        item_age_days=catalogue.age_days,
+        item_embeddings=embeddings,
+    )
+    del embeddings  # the model keeps its own float32 copy (or none)
     lap("fit")
     artifact_store.save_artifact(version, model, catalogue.paper_ids)
     version.save(update_fields=["artifact", "artifact_bytes"])

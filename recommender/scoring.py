@@ -52,6 +52,8 @@ class ScoreParts:
     history: np.ndarray  # number of positive papers per user
     has_co_saves: np.ndarray  # whether any unseen paper is co-saved with the user's papers
     known: sp.csr_matrix  # users x items, 1 where the user already acted on the paper
+    # Co-save scores of papers nobody has saved, borrowed from their neighbours in meaning (train).
+    borrowed: np.ndarray | None = None
 
 
 def as_rows(matrix: sp.spmatrix | np.ndarray | None, n_rows: int, n_cols: int) -> sp.csr_matrix:
@@ -93,6 +95,28 @@ def _scale_rows(block: np.ndarray) -> np.ndarray:
     return block
 
 
+def meaning_scores(
+    model: RecommenderModel, positives: sp.csr_matrix, known: sp.coo_matrix
+) -> np.ndarray | None:
+    """Per user, each paper's embedding similarity to the (expanded) papers' mean embedding, centred
+    and scaled so the catalogue's mean is 0 and the best unseen paper 1; None without embeddings.
+
+    Static embeddings put every pair of abstracts at a fairly high cosine, so the raw values share a
+    large offset; centring on the user's mean makes the part's spread comparable to the TF-IDF one.
+    """
+    if model.item_embeddings is None:
+        return None
+    weights = expanded_positives(model, positives)
+    profiles = np.asarray(weights @ model.item_embeddings, dtype=np.float32)
+    scores = profiles @ model.item_embeddings.T
+    scores -= scores.mean(axis=1, keepdims=True)
+    # A paper without a vector (not embedded yet) is neutral: the user's mean, not "unlike everything".
+    scores[:, model.without_embedding] = 0.0
+    scores[known.row, known.col] = 0.0
+    scores[np.diff(sp.csr_matrix(weights).indptr) == 0] = 0.0  # no papers, no opinion
+    return _scale_rows(scores)
+
+
 def score_parts(
     model: RecommenderModel,
     positives: sp.csr_matrix,
@@ -107,6 +131,10 @@ def score_parts(
     co_saves = (positives @ model.co_saves).toarray()
     co_saves[known.row, known.col] = 0.0
     has_co_saves = co_saves.max(axis=1) > 0
+    borrowed = None
+    if model.borrowed_co_saves is not None:
+        borrowed = (positives @ model.borrowed_co_saves).toarray()
+        borrowed[known.row, known.col] = 0.0
     term_profiles = user_profiles(model, positives, profiles)
     content = (term_profiles @ model.item_features_t).toarray()
     content[known.row, known.col] = 0.0
@@ -119,6 +147,11 @@ def score_parts(
     # Content is scaled per user (their best unseen match gets 1); co-save scores already are on a
     # catalogue-wide scale (see train.co_save_scale), so a user with weak co-save evidence keeps it weak.
     _scale_rows(content)
+    meaning = meaning_scores(model, positives, known)
+    if meaning is not None:
+        meaning *= np.float32(model.settings.embedding_weight)  # in place: no third users x papers block
+        content += meaning
+        _scale_rows(content)
 
     penalty = None
     with_negatives = np.flatnonzero(np.diff(negatives.indptr))
@@ -136,6 +169,7 @@ def score_parts(
         history=np.diff(positives.indptr),
         has_co_saves=has_co_saves,
         known=known.tocsr(),
+        borrowed=borrowed,
     )
 
 
@@ -194,6 +228,8 @@ def blend(
     settings = settings or model.settings
     w_cf, w_pop = blend_weights(settings, parts.history, parts.has_co_saves)
     scores = parts.content + w_cf[:, None] * parts.co_saves
+    if parts.borrowed is not None and settings.borrowed_co_save_weight:
+        scores += (np.float32(settings.borrowed_co_save_weight) * w_cf)[:, None] * parts.borrowed
     scores += w_pop[:, None] * model.popularity[None, :]
     if settings.recency_weight:
         scores += np.float32(settings.recency_weight) * model.recency[None, :]
@@ -250,8 +286,15 @@ def top_parts(model: RecommenderModel, parts: ScoreParts, top: TopK) -> TopParts
     w_cf, w_pop = blend_weights(settings, parts.history, parts.has_co_saves)
     items = np.maximum(top.items, 0)  # padding (-1) reads item 0; its slot is empty anyway
     rows = np.arange(items.shape[0])[:, None]
+    content = parts.content[rows, items]
+    if parts.borrowed is not None and settings.borrowed_co_save_weight:
+        # Nobody saved these papers, so no reader can be named: what they borrow counts as meaning.
+        content = (
+            content
+            + np.float32(settings.borrowed_co_save_weight) * w_cf[:, None] * parts.borrowed[rows, items]
+        )
     return TopParts(
-        content=parts.content[rows, items],
+        content=content,
         co_saves=w_cf[:, None] * parts.co_saves[rows, items],
         popularity=w_pop[:, None] * model.popularity[items],
         recency=np.float32(settings.recency_weight) * model.recency[items],

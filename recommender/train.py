@@ -15,7 +15,9 @@ and how the parts are blended at scoring time is in ``rank``.
 
 How the parts are blended is in ``RecommenderSettings``; the defaults below are what ``tuning`` chose on
 a validation split carved from CiteULike-a's P=10 training data (see that module for the procedure and the
-numbers). The nightly task and ``evaluate_recommender`` both call ``fit_recommender`` with these defaults.
+numbers), except ``embedding_weight`` and ``borrowed_co_save_weight``, chosen on validation splits of both
+CiteULike datasets and both regimes (``validation``; figures in ``docs/recommender-evaluation.md``).
+The nightly task and ``evaluate_recommender`` both call ``fit_recommender`` with these defaults.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
 from recommender.features import FeatureSettings, PaperText, TextFeatures, fit_text_features
-from recommender.topk import keep_top_per_row
+from recommender.topk import keep_top_per_row, top_k_dense
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,15 @@ class RecommenderSettings:
     # Similar-papers lists: weight of the (catalogue-scaled) co-save links next to content neighbours,
     # whose best match per paper gets 1. A product choice; CiteULike-a has no paper-page signal.
     similar_cf_weight: float = 0.5
+    # Meaning next to words: the content part is the TF-IDF similarity plus this weight times the
+    # similarity of the paper's text embedding to the user's (see ``rank``); 0 scores words alone.
+    # Without stored embeddings (none given to ``fit_recommender``) the model scores words alone.
+    embedding_weight: float = 0.25
+    # Papers nobody has saved (every new paper) have no co-save links of their own; they borrow those of
+    # their closest saved papers in meaning (``fit_borrowed_co_saves``), at this fraction of the co-save
+    # weight, so the co-save part does not bury them under older papers. 0 turns it off.
+    borrowed_co_save_weight: float = 2.0
+    borrowed_co_save_neighbours: int = 10
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -104,11 +115,21 @@ class RecommenderModel:
     co_saves: sp.csr_matrix  # items x items
     popularity: np.ndarray  # items, in [0, 1]
     recency: np.ndarray  # items, in [0, 1]; zeros when ages are unknown
+    # items x d float32 rows of unit length (``embeddings.embed_texts``); None scores words alone.
+    item_embeddings: np.ndarray | None = None
+    # items x items: co-save links to papers nobody has saved, borrowed from their neighbours in meaning.
+    borrowed_co_saves: sp.csr_matrix | None = None
     item_features_t: sp.csr_matrix = field(init=False, repr=False)
+    without_embedding: np.ndarray = field(init=False, repr=False)  # item indices with an all-zero vector
 
     def __post_init__(self) -> None:
         # Scoring multiplies profiles by the transposed catalogue; keeping it avoids a transpose per call.
         self.item_features_t = self.item_features.T.tocsr()
+        self.without_embedding = (
+            np.flatnonzero(~self.item_embeddings.any(axis=1))
+            if self.item_embeddings is not None
+            else np.zeros(0, dtype=np.int64)
+        )
 
     @property
     def n_items(self) -> int:
@@ -131,6 +152,55 @@ def fit_co_saves(positives: sp.csr_matrix, *, neighbours: int, alpha: float, bet
     popularity = np.asarray(saved.sum(axis=0)).ravel()
     walk = walk @ sp.diags((1.0 / np.maximum(popularity, 1.0) ** beta).astype(np.float32))
     return keep_top_per_row(walk.tocsr(), neighbours).astype(np.float32)
+
+
+BORROW_BLOCK_ROWS = 4096
+
+
+def fit_borrowed_co_saves(
+    co_saves: sp.csr_matrix,
+    saved: np.ndarray,
+    item_embeddings: np.ndarray,
+    *,
+    neighbours: int,
+    keep: int | None,
+    borrowers: np.ndarray | None = None,
+    batch_size: int = 512,
+) -> sp.csr_matrix:
+    """Co-save links to the papers nobody has saved (``saved`` is False, or the given ``borrowers``),
+    each borrowing the links of its ``neighbours`` closest saved papers in meaning (a similarity-weighted
+    mean): row i, column j is how strongly paper i's readers' other papers point to the saved papers
+    that j is about. ``keep`` links per row (None: all). A paper without an embedding borrows nothing."""
+    n_items = co_saves.shape[0]
+    read = np.flatnonzero(saved)
+    unread = np.flatnonzero(~saved) if borrowers is None else np.asarray(borrowers, dtype=np.int64)
+    if not read.size or not unread.size:
+        return sp.csr_matrix((n_items, n_items), dtype=np.float32)
+    read_vectors = np.ascontiguousarray(item_embeddings[read])
+    rows, cols, weights = [], [], []
+    m = min(neighbours, read.size)
+    # A dense block of batch_size x read papers at a time (float32): about 100 MB at 50k read papers.
+    for start in range(0, unread.size, batch_size):
+        chunk = unread[start : start + batch_size]
+        top = top_k_dense(item_embeddings[chunk] @ read_vectors.T, m)
+        similarity = np.maximum(top.scores, 0.0)
+        totals = similarity.sum(axis=1, keepdims=True)
+        similarity = np.divide(similarity, totals, out=np.zeros_like(similarity), where=totals > 0)
+        rows.append(read[np.maximum(top.items, 0).ravel()])
+        cols.append(np.repeat(chunk, m))
+        weights.append(similarity.ravel())
+    # lend[k, j]: how much unread paper j borrows from read paper k.
+    lend = sp.csr_matrix(
+        (np.concatenate(weights), (np.concatenate(rows), np.concatenate(cols))), shape=(n_items, n_items)
+    )
+    lend.eliminate_zeros()
+    # By blocks of rows, each trimmed to ``keep`` before the next: the untrimmed product can hold
+    # thousands of links per row, gigabytes at a 75k catalogue.
+    blocks = []
+    for start in range(0, n_items, BORROW_BLOCK_ROWS):
+        block = sp.csr_matrix(co_saves[start : start + BORROW_BLOCK_ROWS] @ lend)
+        blocks.append(keep_top_per_row(block, keep) if keep else block)
+    return sp.csr_matrix(sp.vstack(blocks, format="csr"), dtype=np.float32)
 
 
 def co_save_scale(positives: sp.csr_matrix, co_saves: sp.csr_matrix, quantile: float = 95.0) -> float:
@@ -163,10 +233,16 @@ def fit_recommender(
     *,
     settings: RecommenderSettings = DEFAULT_SETTINGS,
     item_age_days: np.ndarray | None = None,
+    item_embeddings: np.ndarray | None = None,
 ) -> RecommenderModel:
-    """Fit on the catalogue's texts and the users x items positives matrix (columns = papers)."""
+    """Fit on the catalogue's texts and the users x items positives matrix (columns = papers).
+
+    ``item_embeddings`` are the papers' stored text embeddings (one row per paper, in the same order);
+    they are used when ``settings.embedding_weight`` is not 0."""
     if positives.shape[1] != len(papers):
         raise ValueError(f"positives has {positives.shape[1]} columns for {len(papers)} papers")
+    if item_embeddings is not None and len(item_embeddings) != len(papers):
+        raise ValueError(f"{len(item_embeddings)} embeddings for {len(papers)} papers")
     features, item_features = fit_text_features(papers, settings.features)
     co_saves = fit_co_saves(
         positives, neighbours=settings.cf_neighbours, alpha=settings.cf_alpha, beta=settings.cf_beta
@@ -174,6 +250,15 @@ def fit_recommender(
     # One catalogue-wide scale (not per user): a user whose papers have a single co-saver should get a
     # weak co-save signal, not one blown up to match everybody else's best.
     co_saves = (co_saves / np.float32(co_save_scale(positives, co_saves))).astype(np.float32)
+    borrowed = None
+    if item_embeddings is not None and settings.borrowed_co_save_weight:
+        borrowed = fit_borrowed_co_saves(
+            co_saves,
+            np.asarray((sp.csr_matrix(positives) > 0).sum(axis=0)).ravel() > 0,
+            np.asarray(item_embeddings, dtype=np.float32),
+            neighbours=settings.borrowed_co_save_neighbours,
+            keep=settings.cf_neighbours,
+        )
     return RecommenderModel(
         settings=settings,
         features=features,
@@ -181,20 +266,49 @@ def fit_recommender(
         co_saves=sp.csr_matrix(co_saves),
         popularity=popularity_prior(positives),
         recency=recency_prior(item_age_days, len(papers), settings.recency_half_life_days),
+        item_embeddings=(
+            np.ascontiguousarray(item_embeddings, dtype=np.float32)
+            if item_embeddings is not None and (settings.embedding_weight or settings.borrowed_co_save_weight)
+            else None
+        ),
+        borrowed_co_saves=borrowed,
     )
 
 
 def add_items(
-    model: RecommenderModel, papers: Sequence[PaperText], *, item_age_days: np.ndarray | None = None
+    model: RecommenderModel,
+    papers: Sequence[PaperText],
+    *,
+    item_age_days: np.ndarray | None = None,
+    item_embeddings: np.ndarray | None = None,
 ) -> RecommenderModel:
     """The model with papers appended after the existing ones (new indices n_items, n_items + 1, ...).
 
     New papers are transformed with the fitted vectorizers; nobody has saved them yet, so they have no
-    co-save links and no popularity, and reach users through content (and recency) alone.
+    co-save links and no popularity, and reach users through content (and recency), and through the
+    co-save links they borrow from their closest saved papers in meaning, as the nightly's unread papers
+    do (``fit_borrowed_co_saves``).
     """
     n_old, n_new = model.n_items, len(papers)
     co_saves = sp.csr_matrix(model.co_saves, copy=True)
     co_saves.resize((n_old + n_new, n_old + n_new))
+    embeddings = _appended_embeddings(model, item_embeddings, n_new)
+    borrowed = None
+    if model.borrowed_co_saves is not None and embeddings is not None:
+        borrowed = sp.csr_matrix(model.borrowed_co_saves, copy=True)
+        borrowed.resize((n_old + n_new, n_old + n_new))
+        saved = np.concatenate([model.popularity > 0, np.zeros(n_new, dtype=bool)])
+        borrowed = sp.csr_matrix(
+            borrowed
+            + fit_borrowed_co_saves(
+                co_saves,
+                saved,
+                embeddings,
+                neighbours=model.settings.borrowed_co_save_neighbours,
+                keep=None,
+                borrowers=np.arange(n_old, n_old + n_new),
+            )
+        )
     return RecommenderModel(
         settings=model.settings,
         features=model.features,
@@ -204,4 +318,19 @@ def add_items(
         recency=np.concatenate(
             [model.recency, recency_prior(item_age_days, n_new, model.settings.recency_half_life_days)]
         ),
+        item_embeddings=embeddings,
+        borrowed_co_saves=borrowed,
     )
+
+
+def _appended_embeddings(
+    model: RecommenderModel, item_embeddings: np.ndarray | None, n_new: int
+) -> np.ndarray | None:
+    if model.item_embeddings is None:
+        return None
+    if item_embeddings is None:
+        # Without their vectors the new papers are neutral on meaning (zero similarity to everything).
+        item_embeddings = np.zeros((n_new, model.item_embeddings.shape[1]), dtype=np.float32)
+    if len(item_embeddings) != n_new:
+        raise ValueError(f"{len(item_embeddings)} embeddings for {n_new} new papers")
+    return np.concatenate([model.item_embeddings, np.asarray(item_embeddings, dtype=np.float32)])

@@ -1,5 +1,9 @@
 """Choosing the recommender's settings on validation splits carved from training data only.
 
+This module is the CiteULike-a P=10 search of the blend and the content features (before issue 22). The
+embedding and borrowed co-save weights were chosen afterwards on both datasets and both regimes, P=1,
+P=10 and new papers (``validation``, ``bench/tune_validation.py``, ``docs/recommender-evaluation.md``).
+
 Everything here reads CiteULike-a's P=10 *training* file only. Its ten papers per user are each user's
 ten lowest ids (item ids grow with the time a paper entered CiteULike) and every test paper has a higher
 id than all of that user's training papers: the benchmark is "predict each reader's later papers".

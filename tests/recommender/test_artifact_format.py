@@ -47,3 +47,23 @@ def test_an_artifact_from_before_pivoted_normalisation_keeps_transforming_with_c
     assert restored.features.settings.length_pivot_slope == 1.0
     row = restored.features.transform([PaperText("Spiking neural networks", "Neuromorphic chips.")])
     assert np.sqrt(row.multiply(row).sum()) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_a_model_with_embeddings_and_borrowed_co_saves_round_trips_with_identical_scores():
+    from dataclasses import replace
+
+    from recommender.train import DEFAULT_SETTINGS, fit_recommender
+    from tests.recommender.corpus import CO_SAVERS
+
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(len(PAPERS), 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    settings = replace(DEFAULT_SETTINGS, embedding_weight=0.5, borrowed_co_save_weight=0.5)
+    model = fit_recommender(
+        PAPERS, saves_matrix(CO_SAVERS, len(PAPERS)).positives, settings=settings, item_embeddings=vectors
+    )
+    assert model.item_embeddings is not None and model.borrowed_co_saves is not None
+    restored = model_from_bytes(model_to_bytes(model))
+    np.testing.assert_array_equal(restored.item_embeddings, model.item_embeddings)
+    positives = saves_matrix([[0, 5]], len(PAPERS)).positives
+    np.testing.assert_array_equal(score_user(restored, positives), score_user(model, positives))

@@ -108,12 +108,15 @@ def test_papers_imported_after_training_are_scored_with_the_current_features():
     alice = UserFactory()
     save(alice, *corpus["spiking"])
     nightly.train_and_publish()
+    from papers.catalogue.embeddings import store_embeddings
     from tests.factories import PaperFactory
 
     fresh = PaperFactory(
         title="Spiking neural networks with learnable delays",
         abstract="We study spiking neurons with delays. Our spiking method improves temporal coding.",
     )
+    # An import stores each new paper's embedding in its transaction; the factory does not, so do it here.
+    store_embeddings([fresh])
     rerank_user(alice.pk)
     assert feed(alice)[0] == fresh.title
 
