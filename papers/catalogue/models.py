@@ -238,6 +238,14 @@ class Paper(models.Model):
         indexes = [
             models.Index(fields=["listed_on", "source_upvotes"], name="paper_listed_upvotes"),
             models.Index(fields=["published_on"], name="paper_published"),
+            # Trending ranks a month of papers by score: with the score's inputs and the id in the index
+            # PostgreSQL ranks and counts them from it alone, without reading 1,600 heap pages (13 ms ->
+            # 4 ms on 75k papers). SQLite ignores INCLUDE columns.
+            models.Index(
+                fields=["listed_on"],
+                include=["source_upvotes", "upvote_count", "id"],
+                name="paper_listed_scores",
+            ),
         ]
 
     def __str__(self) -> str:
