@@ -119,7 +119,10 @@ class PaperQuerySet(models.QuerySet["Paper"]):
         Only the last `window_days` of listings are scored, which keeps this a range read on the
         listed_on index however large the catalogue grows.
         """
-        as_of = as_of or self.latest_listing_date()
+        # The catalogue's newest day, not this queryset's: on a reader's queryset (visible_to) MAX under
+        # the NOT EXISTS filter cannot use the listed_on index and reads all 75k rows (106 ms); the
+        # plain MAX is one index lookup. A dismissed paper still dates the window.
+        as_of = as_of or self.model._default_manager.latest_listing_date()
         if as_of is None:
             return self.none()
         since = as_of - datetime.timedelta(days=window_days - 1)
@@ -235,6 +238,14 @@ class Paper(models.Model):
         indexes = [
             models.Index(fields=["listed_on", "source_upvotes"], name="paper_listed_upvotes"),
             models.Index(fields=["published_on"], name="paper_published"),
+            # Trending ranks a month of papers by score: with the score's inputs and the id in the index
+            # PostgreSQL ranks and counts them from it alone, without reading 1,600 heap pages (13 ms ->
+            # 4 ms on 75k papers). SQLite ignores INCLUDE columns.
+            models.Index(
+                fields=["listed_on"],
+                include=["source_upvotes", "upvote_count", "id"],
+                name="paper_listed_scores",
+            ),
         ]
 
     def __str__(self) -> str:

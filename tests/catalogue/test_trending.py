@@ -5,7 +5,7 @@ import datetime
 import pytest
 from pytest_django.asserts import assertContains
 
-from papers.models import Paper
+from papers.models import Dismissal, Paper
 from tests.catalogue.html import card_ids
 from tests.factories import PaperFactory
 
@@ -82,6 +82,24 @@ def test_trending_is_paged(client):
     assert len(card_ids(first)) == 30
     assert len(card_ids(second)) == 3
     assert not set(card_ids(first)) & set(card_ids(second))
+
+
+def test_the_pages_follow_on_in_trending_order(client):
+    papers = [PaperFactory(listed_on=NEWEST, source_upvotes=votes) for votes in range(33)]
+
+    shown = card_ids(client.get("/trending/")) + card_ids(client.get("/trending/?page=2"))
+
+    assert shown == [paper.pk for paper in reversed(papers)]
+
+
+def test_a_readers_dismissals_do_not_move_the_trending_window(client, alice, alice_client):
+    newest = PaperFactory(listed_on=NEWEST)
+    recent = PaperFactory(listed_on=days_before_newest(3))
+    PaperFactory(listed_on=days_before_newest(31), source_upvotes=50)  # out of everyone's window
+    Dismissal.objects.create(user=alice, paper=newest)
+
+    assert card_ids(alice_client.get("/trending/")) == [recent.pk]
+    assert sorted(card_ids(client.get("/trending/"))) == sorted([newest.pk, recent.pk])
 
 
 def test_load_more_on_trending_returns_only_cards(client):

@@ -14,7 +14,7 @@ from papers.catalogue.periods import PERIOD_KINDS, Period
 from papers.feed.user_state import UserPaperState
 from papers.htmx import HtmxHttpRequest, wants_fragment
 from papers.models import Paper, PaperQuerySet
-from papers.pagination import paginate
+from papers.pagination import paginate, paginate_by_ids
 from recommender.feed_query import similar_papers
 
 SORTS = {"upvotes": "Most upvoted", "newest": "Newest"}
@@ -99,7 +99,7 @@ def month(request: HtmxHttpRequest, day: datetime.date) -> HttpResponse:
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def trending(request: HtmxHttpRequest) -> HttpResponse:
     papers = Paper.objects.visible_to(request.user).trending(window_days=TRENDING_WINDOW_DAYS)
-    page = paginate(request, papers)
+    page = paginate_by_ids(request, papers)
     context = {"page_obj": page, "user_state": UserPaperState.for_page(request.user, page)}
     if wants_fragment(request):
         return render(request, "papers/_paper_list.html#paper-items", context)
