@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('papers', '0008_catalogue_truth'),
+        ('papers', '0010_reading_list_item_added_via'),
     ]
 
     operations = [
