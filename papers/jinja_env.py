@@ -20,7 +20,7 @@ from jinja2.runtime import Context
 
 from papers.cards import ABSTRACT_CHARS, card_abstract, card_title, clipped, feed_reason
 from papers.paper_urls import paper_url
-from papers.templatetags.paper_tags import author_summary
+from papers.templatetags.paper_tags import author_links, author_summary
 from papers.user_state import CardState, UserPaperState
 
 
@@ -54,5 +54,11 @@ def environment(**options: Any) -> Environment:
         card_abstract=card_abstract,
         feed_reason=feed_reason,
     )
-    env.filters.update(author_summary=author_summary, clipped=clipped, date=date, pluralize=pluralize)
+    env.filters.update(
+        author_links=author_links,
+        author_summary=author_summary,
+        clipped=clipped,
+        date=date,
+        pluralize=pluralize,
+    )
     return env

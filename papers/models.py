@@ -454,6 +454,10 @@ class Profile(models.Model):
     # The feed shows papers listed since the previous visit first ("new since you last looked").
     feed_visited_at = models.DateTimeField(null=True, blank=True)
     feed_previous_visit_at = models.DateTimeField(null=True, blank=True)
+    # arXiv categories the reader keeps to (none: all) or leaves out of listings and search, unless a
+    # page's own filter says otherwise (papers/catalogue/filters.py).
+    categories_included = models.JSONField(default=list, blank=True)
+    categories_excluded = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return f"profile of {self.user_id}"
@@ -555,3 +559,81 @@ class DigestItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper_id} in digest {self.digest_id}"
+
+
+# --- Discovery (issue 23) ---------------------------------------------------------------------------------
+# Alerts (a saved search, or a followed author) and what they matched: papers/alerts/. Listing
+# impressions: what "unseen only" hides (papers/catalogue/unseen.py).
+
+
+class Alert(models.Model):
+    """A reader's saved search, or an author they follow. New papers that match are recorded as
+    `AlertMatch` rows by a Celery task after each import (papers/alerts/matching.py)."""
+
+    class Kind(models.TextChoices):
+        SEARCH = "search", "Saved search"
+        AUTHOR = "author", "Followed author"
+
+    NAME_MAX_LENGTH = 100
+    QUERY_MAX_LENGTH = 200
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
+    # Search syntax (papers/search_syntax.py); empty for a followed author, or a search by filters only.
+    query = models.CharField(max_length=QUERY_MAX_LENGTH, blank=True)
+    # The followed author, or a saved search's author filter: `author_key` of the name as written.
+    author_key = models.CharField(max_length=AUTHOR_KEY_MAX_CHARS, blank=True)
+    author_name = models.CharField(max_length=300, blank=True)
+    categories_included = models.JSONField(default=list, blank=True)
+    categories_excluded = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "author_key"],
+                condition=models.Q(kind="author"),
+                name="one_follow_per_user_author",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind}) of {self.user_id}"
+
+    @property
+    def author_slug(self) -> str:
+        """The followed author's page address part (papers.catalogue.authors)."""
+        return self.author_key.replace(" ", "-")
+
+
+class AlertMatch(models.Model):
+    """A new paper an alert matched; written once (the task may run twice)."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="matches")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
+    matched_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["alert", "paper"], name="one_match_per_alert_paper")]
+        indexes = [models.Index(fields=["alert", "matched_at"], name="alert_match_recent")]
+
+    def __str__(self) -> str:
+        return f"alert {self.alert_id} matched {self.paper_id}"
+
+
+class ListingImpression(models.Model):
+    """A paper a reader was shown on a daily, weekly or monthly listing (the first time)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "paper"], name="one_listing_impression_per_paper")
+        ]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} saw paper {self.paper_id} listed"

@@ -22,10 +22,12 @@ import logging
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db.models import F
 from django.http import HttpRequest
 
 from papers import page_cache
 from papers import search as paper_search
+from papers.catalogue.filters import PaperFilters
 from papers.models import Dismissal, Paper
 from papers.views.pagination import PAPERS_PER_PAGE
 
@@ -99,4 +101,24 @@ def results_page(request: HttpRequest, query: str) -> Page:
     papers = [by_pk[pk] for pk in page.object_list if pk in by_pk]
     attach_headlines(papers, query)
     page.object_list = papers  # type: ignore[assignment]  # the ids of the page, as papers
+    return page
+
+
+def filtered_results_page(request: HttpRequest, query: str, *, filters: PaperFilters, sort: str) -> Page:
+    """The requested page of `query`'s matches narrowed by `filters`, for this reader: by relevance,
+    or the same matches (the newest MAX_RANKED_MATCHES, as papers.search ranks) by date or upvotes. Not
+    shared between readers: filters and remembered categories make it theirs."""
+    papers = filters.apply(Paper.objects.visible_to(request.user)).search(query)
+    if sort == "newest":
+        papers = papers.order_by(
+            F("listed_on").desc(nulls_last=True), F("published_on").desc(nulls_last=True), "-id"
+        )
+    elif sort == "upvotes":
+        papers = papers.annotate(upvotes_total=F("source_upvotes") + F("upvote_count")).order_by(
+            "-upvotes_total", F("listed_on").desc(nulls_last=True), "-id"
+        )
+    page = Paginator(papers, PAPERS_PER_PAGE).get_page(request.GET.get("page"))
+    papers_on_page = list(page.object_list)
+    attach_headlines(papers_on_page, query)
+    page.object_list = papers_on_page  # type: ignore[assignment]
     return page

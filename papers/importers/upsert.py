@@ -168,15 +168,25 @@ def _write_batch(batch: list[PaperRecord], origin: str, report: ImportReport) ->
             Paper.objects.bulk_update(
                 changed_papers.values(), sorted(changed_fields | {"imported_from", "updated_at"})
             )
+        _read_back_ids(new_papers)
         authored = [paper for paper in new_papers if paper.authors]
-        _read_back_ids(authored)
         PaperAuthor.replace_for([(paper.pk, paper.authors) for paper in authored], new=True)
+        _match_alerts_on_commit([paper.pk for paper in new_papers if paper.listed_on and paper.pk])
         PaperAuthor.replace_for([(pk, paper.authors) for pk, paper in renamed.items()])
         if new_papers or changed_fields & RANKED_FIELDS:
             # New papers join day listings and search results: pages and rankings stored before them
             # are stale, as are rankings when a paper's searched text or listing day changed. (Any
             # other change to a paper is noticed by the stored page itself: see papers.page_cache.)
             page_cache.touch_catalogue()
+
+
+def _match_alerts_on_commit(paper_ids: list[int]) -> None:
+    """Readers' alerts are matched against the new papers once they are committed (papers.alerts)."""
+    if not paper_ids:
+        return
+    from papers.tasks import match_alerts  # papers.tasks imports the importers
+
+    transaction.on_commit(lambda: match_alerts.delay(paper_ids))
 
 
 def merge_record(paper: Paper, record: PaperRecord) -> set[str]:

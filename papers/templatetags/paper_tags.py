@@ -9,9 +9,11 @@ from typing import Any
 from django import template
 from django.http import HttpRequest
 from django.template.loader import get_template
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from papers import cards, shared_pages
+from papers.catalogue.authors import author_url
 from papers.models import Paper
 
 register = template.Library()
@@ -27,6 +29,22 @@ def author_summary(paper: Paper, limit: int = 3) -> str:
     if paper.author_count:
         return f"{paper.author_count} author{'s' if paper.author_count != 1 else ''}"
     return ""
+
+
+@register.filter
+def author_links(paper: Paper, limit: int = 3) -> SafeString:
+    """`author_summary` with each name a link to its author page (papers.catalogue.authors); every name
+    when `limit` is 0 (the paper page)."""
+    names = [name for name in (paper.authors or []) if isinstance(name, str)]
+    if not names:
+        return conditional_escape(author_summary(paper))
+    shown = names[:limit] if limit > 0 else names
+    links = []
+    for name in shown:
+        url = author_url(name)
+        links.append(format_html('<a href="{}">{}</a>', url, name) if url else conditional_escape(name))
+    text = mark_safe(", ".join(links))  # each part escaped above
+    return format_html("{} et al.", text) if len(names) > len(shown) else text
 
 
 @register.filter
@@ -78,3 +96,11 @@ def paper_cards(context: Any, papers: Any) -> list[SafeString]:
 def feed_cards(context: Any, entries: Any) -> list[SafeString]:
     """`{% feed_cards page.entries as cards %}`: a feed page's cards, from the shared cache (papers.cards)."""
     return cards.feed_cards(context, entries)
+
+
+@register.simple_tag(takes_context=True)
+def alert_cards(context: Any, entries: Any) -> list[tuple[Any, SafeString]]:
+    """`{% alert_cards alert_entries as cards %}`: (entry, card) for each paper the reader's alerts
+    matched (papers.alerts.reads), cards as any listing's."""
+    entries = list(entries)
+    return list(zip(entries, cards.paper_cards(context, [entry.paper for entry in entries]), strict=True))

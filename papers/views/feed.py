@@ -6,6 +6,7 @@ views pick the fragment htmx asked for.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Iterable
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from papers import feed_pages, page_cache
+from papers.alerts.reads import feed_alert_entries
 from papers.forms import MAX_DATABASE_INT, bounded_int, database_id
 from papers.models import Paper, Profile
 from papers.user_state import UserPaperState
@@ -95,12 +97,13 @@ def feed(request: HtmxHttpRequest) -> HttpResponse:
     record_impressions(user, page.papers)
     # Any count past MAX_POLLS stops the polling, as MAX_POLLS itself does.
     polls = min(_count(request.GET.get("poll"), maximum=MAX_DATABASE_INT), MAX_POLLS)
-    context = feed_context(request, page, status=status, shown=shown)
+    more = wants_fragment(request, target="feed-more")
+    context = feed_context(request, page, status=status, shown=shown, alerts=not more)
     context |= {
         "next_poll": polls + 1 if polls < MAX_POLLS else 0,
         "welcome": request.GET.get("welcome") == "1",
     }
-    if wants_fragment(request, target="feed-more"):
+    if more:
         return render(request, "feed/_feed_items.html", context)
     if wants_fragment(request, target="feed-body"):
         return render(request, "feed/feed.html#feed-body", context)
@@ -108,13 +111,29 @@ def feed(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def feed_context(
-    request: HttpRequest, page: FeedPage, *, status: FeedStatus | None = None, shown: Collection[int] = ()
+    request: HttpRequest,
+    page: FeedPage,
+    *,
+    status: FeedStatus | None = None,
+    shown: Collection[int] = (),
+    alerts: bool = True,
 ) -> dict[str, Any]:
-    """What feed/feed.html shows of `page` (papers.feed_pages renders it ahead with this too)."""
+    """What feed/feed.html shows of `page` (papers.feed_pages renders it ahead with this too); with
+    `alerts`, the papers the reader's alerts matched come first, and not again among the
+    recommendations."""
+    alert_entries = feed_alert_entries(request.user) if alerts else []
+    if alert_entries:
+        matched = {entry.paper_id for entry in alert_entries}
+        page = dataclasses.replace(
+            page, entries=[entry for entry in page.entries if entry.paper.pk not in matched]
+        )
     return {
         "page": page,
+        "alert_entries": alert_entries,
         "status": status.value if status else "",
-        "user_state": UserPaperState.for_papers(request.user, page.papers),
+        "user_state": UserPaperState.for_papers(
+            request.user, [*page.papers, *(entry.paper for entry in alert_entries)]
+        ),
         "next_url": reverse("papers:feed"),
         "more_offset": (len(shown) if shown else page.offset) + len(page.entries),
         "next_poll": 1,

@@ -32,8 +32,9 @@ def test_the_feed_reads_a_fixed_number_of_rows(alice_client, alice, django_asser
     alice_client.get("/feed/")  # this hour's visit and this page's impressions are recorded
 
     # session, user, profile, the page of recommendations with their papers and related papers, the
-    # user state of the cards (upvotes, lists, saved items: one query); the impressions are stored already
-    with django_assert_num_queries(5):
+    # papers the user's alerts matched, the user state of the cards (upvotes, lists, saved items: one
+    # query); the impressions are stored already
+    with django_assert_num_queries(6):
         response = alice_client.get("/feed/")
 
     assert len(response.context["page"].entries) == min(size, 20)
@@ -49,7 +50,7 @@ def test_the_first_visit_of_the_hour_records_it_in_the_profile_read(
 
     # PostgreSQL reads the profile and marks the visit in one statement (recommender.feed.visit_feed);
     # elsewhere the mark is an UPDATE of its own.
-    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 6):
+    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 7):
         alice_client.get("/feed/")
 
     assert Profile.objects.get(user=alice).feed_visited_at is not None

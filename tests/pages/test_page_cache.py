@@ -33,13 +33,14 @@ def served_from_store(response) -> bool:
     return response.status_code == 200 and not response.templates
 
 
-def test_a_second_visit_is_sent_from_the_store_reading_only_the_session_and_user(
+def test_a_second_visit_is_sent_from_the_store_reading_only_the_session_user_and_categories(
     alice_client, django_assert_num_queries, cache_off_the_database
 ):
     PaperFactory.create_batch(5, listed_on=DAY)
     first = alice_client.get(DAY_URL)
 
-    with django_assert_num_queries(2):
+    # session, user, and the reader's remembered categories (a listing filtered by them is never stored)
+    with django_assert_num_queries(3):
         second = alice_client.get(DAY_URL)
 
     assert not served_from_store(first)

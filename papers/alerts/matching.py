@@ -1,0 +1,60 @@
+"""Which new papers match which alerts, recorded as AlertMatch rows after each import.
+
+An import batch hands its new papers' ids to the `match_alerts` task once it commits. Followed authors
+are matched in two queries whatever their number (the new papers' author rows, then the alerts with
+those keys); each saved search is one query restricted to the new papers' ids, so the cost grows with
+the alerts, not with the catalogue. Rows are inserted with conflicts ignored: running the task twice
+changes nothing.
+
+Only papers with a listing day count as new: a reference manager's old paper brought in by a list
+import, or an undated page capture, is not news.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+
+from papers import page_cache
+from papers.catalogue.filters import PaperFilters
+from papers.models import Alert, AlertMatch, Paper, PaperAuthor
+from papers.search import matching
+
+
+def _filters(alert: Alert) -> PaperFilters:
+    return PaperFilters(
+        included=tuple(alert.categories_included or ()),
+        excluded=tuple(alert.categories_excluded or ()),
+        author=alert.author_name,
+    )
+
+
+def match_new_papers(paper_ids: Collection[int]) -> int:
+    """Record every alert's matches among these papers; returns how many matches were new."""
+    new = Paper.objects.filter(pk__in=list(paper_ids), listed_on__isnull=False)
+    ids = list(new.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    matches: list[AlertMatch] = []
+    authors_by_key: dict[str, set[int]] = defaultdict(set)
+    for paper_id, key in PaperAuthor.objects.filter(paper_id__in=ids).values_list("paper_id", "key"):
+        authors_by_key[key].add(paper_id)
+    if authors_by_key:
+        followed = Alert.objects.filter(kind=Alert.Kind.AUTHOR, author_key__in=list(authors_by_key))
+        for alert in followed.only("id", "user_id", "author_key"):
+            matches += [AlertMatch(alert=alert, paper_id=pk) for pk in authors_by_key[alert.author_key]]
+    candidates = Paper.objects.filter(pk__in=ids)
+    for alert in Alert.objects.filter(kind=Alert.Kind.SEARCH).order_by("pk"):
+        papers = _filters(alert).apply(candidates)
+        if alert.query:
+            papers = matching(papers, alert.query)
+        matches += [AlertMatch(alert=alert, paper_id=pk) for pk in papers.values_list("pk", flat=True)]
+    if not matches:
+        return 0
+    before = AlertMatch.objects.filter(paper_id__in=ids).count()
+    AlertMatch.objects.bulk_create(matches, ignore_conflicts=True)
+    added = AlertMatch.objects.filter(paper_id__in=ids).count() - before
+    # A reader's stored feed page must show their new matches (papers.page_cache).
+    for user_id in {match.alert.user_id for match in matches}:
+        page_cache.touch_viewer(user_id)
+    return added

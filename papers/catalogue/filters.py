@@ -1,0 +1,141 @@
+"""Filters a reader puts on listings and search: arXiv categories kept and left out, a date range, an
+author. Read from the query string (`?cat=cs.CL&xcat=cs.CV&from=2024-01-01&to=…&author=…`), so the forms
+work without JavaScript and every filtered page has its own address.
+
+A reader's categories are remembered on their profile (`Profile.categories_included/excluded`); a page
+whose query string names categories (even none: `?cat=&xcat=`) uses those instead.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.http import QueryDict
+
+from papers.models import PaperQuerySet, author_key
+
+# cs.CL, hep-th, q-bio.NC, math-ph, astro-ph.GA: an archive, and optionally a subject class.
+_CATEGORY = re.compile(r"^[a-z][a-z-]{0,15}(?:\.[A-Za-z][A-Za-z-]{0,15})?$")
+_SEPARATORS = re.compile(r"[\s,]+")
+MAX_CATEGORIES = 20
+AUTHOR_MAX_CHARS = 300
+# The query-string names of the filters, in the order links write them.
+PARAMS = ("cat", "xcat", "from", "to", "author")
+
+
+class FilterError(ValueError):
+    """A filter the page cannot apply; the message says which and why."""
+
+
+def parse_categories(text: str) -> tuple[str, ...]:
+    """ "cs.CL, cs.LG" or "cs.CL cs.LG" as ("cs.CL", "cs.LG"); case as arXiv writes it, repeats dropped."""
+    names = [name for name in _SEPARATORS.split(text.strip()) if name]
+    if len(names) > MAX_CATEGORIES:
+        raise FilterError(f"At most {MAX_CATEGORIES} categories.")
+    for name in names:
+        if not _CATEGORY.match(name):
+            raise FilterError(f"“{name[:40]}” is not an arXiv category (like cs.CL or hep-th).")
+    return tuple(dict.fromkeys(names))
+
+
+def _date(value: str, label: str) -> datetime.date | None:
+    if not value.strip():
+        return None
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        raise FilterError(f"The {label} date must be written like 2024-01-31.") from None
+
+
+def _has_category(name: str) -> Q:
+    # `categories` is a JSON list; its text holds each name in double quotes, on SQLite and PostgreSQL
+    # alike, so a quoted name matches that category exactly ("cs.C" is not "cs.CL").
+    return Q(categories__icontains=f'"{name}"')
+
+
+@dataclass(frozen=True)
+class PaperFilters:
+    included: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+    author: str = ""
+    # Whether the categories came from the reader's profile rather than the page's address.
+    remembered: bool = False
+
+    @classmethod
+    def from_query(
+        cls,
+        params: Mapping[str, str] | QueryDict,
+        *,
+        remembered: tuple[Iterable[str], Iterable[str]] = ((), ()),
+    ) -> PaperFilters:
+        """The filters in a query string; the remembered categories when it names none. Raises
+        FilterError for a malformed one."""
+        get = params.get
+        author = (get("author") or "").strip()
+        if len(author) > AUTHOR_MAX_CHARS:
+            raise FilterError(f"An author name has at most {AUTHOR_MAX_CHARS} characters.")
+        if author and not author_key(author):
+            raise FilterError("The author filter needs a name.")
+        since, until = _date(get("from") or "", "from"), _date(get("to") or "", "to")
+        if since and until and since > until:
+            raise FilterError("The from date is after the to date.")
+        if "cat" in params or "xcat" in params:
+            included = parse_categories(get("cat") or "")
+            excluded = parse_categories(get("xcat") or "")
+            from_profile = False
+        else:
+            included, excluded = tuple(remembered[0]), tuple(remembered[1])
+            from_profile = bool(included or excluded)
+        return cls(included, excluded, since, until, author, from_profile)
+
+    @property
+    def author_key(self) -> str:
+        return author_key(self.author) if self.author else ""
+
+    @property
+    def categories(self) -> bool:
+        return bool(self.included or self.excluded)
+
+    def __bool__(self) -> bool:
+        return bool(self.categories or self.since or self.until or self.author)
+
+    def apply(self, papers: PaperQuerySet) -> PaperQuerySet:
+        """`papers` narrowed to these filters: a paper in any included category (all, when none is
+        included), in no excluded one, dated within the range (its listing day, else its own date), by
+        the author (any spelling of the name)."""
+        if self.included:
+            wanted = Q()
+            for name in self.included:
+                wanted |= _has_category(name)
+            papers = papers.filter(wanted)
+        for name in self.excluded:
+            papers = papers.exclude(_has_category(name))
+        if self.since:
+            papers = papers.filter(
+                Q(listed_on__gte=self.since) | Q(listed_on__isnull=True, published_on__gte=self.since)
+            )
+        if self.until:
+            papers = papers.filter(
+                Q(listed_on__lte=self.until) | Q(listed_on__isnull=True, published_on__lte=self.until)
+            )
+        if self.author:
+            papers = papers.by_author(self.author_key)
+        return papers
+
+    def query(self) -> dict[str, str]:
+        """The filters as query-string values, for links that keep them (empty ones left out; remembered
+        categories too, since the page applies them anyway)."""
+        values = {
+            "cat": " ".join(self.included) if not self.remembered else "",
+            "xcat": " ".join(self.excluded) if not self.remembered else "",
+            "from": self.since.isoformat() if self.since else "",
+            "to": self.until.isoformat() if self.until else "",
+            "author": self.author,
+        }
+        return {name: value for name, value in values.items() if value}
