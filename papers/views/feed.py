@@ -19,7 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from papers import feed_pages, page_cache
-from papers.alerts.reads import feed_alert_entries
+from papers.alerts.reads import AlertEntry, feed_alert_entries
 from papers.forms import MAX_DATABASE_INT, bounded_int, database_id
 from papers.models import Paper, Profile
 from papers.user_state import UserPaperState
@@ -88,17 +88,19 @@ def feed(request: HtmxHttpRequest) -> HttpResponse:
     shown = _ids(request.GET.getlist("shown")) if request.htmx else set()
     offset = _count(request.GET.get("offset"), maximum=MAX_OFFSET)
     page = feed_page(user, offset=0 if shown else offset, since=since, exclude_paper_ids=shown)
+    more = wants_fragment(request, target="feed-more")
+    alert_entries = [] if more else feed_alert_entries(user)
     status = None
     if not page.entries and not page.offset and not shown:
         status = feed_status(user, profile)
-        if status is FeedStatus.ONBOARDING:
+        # A reader whose alerts found papers has a feed, even before the recommender knows them.
+        if status is FeedStatus.ONBOARDING and not alert_entries:
             onboarding_url = reverse("papers:onboarding")
             return HttpResponseClientRedirect(onboarding_url) if request.htmx else redirect(onboarding_url)
     record_impressions(user, page.papers)
     # Any count past MAX_POLLS stops the polling, as MAX_POLLS itself does.
     polls = min(_count(request.GET.get("poll"), maximum=MAX_DATABASE_INT), MAX_POLLS)
-    more = wants_fragment(request, target="feed-more")
-    context = feed_context(request, page, status=status, shown=shown, alerts=not more)
+    context = feed_context(request, page, status=status, shown=shown, alert_entries=alert_entries)
     context |= {
         "next_poll": polls + 1 if polls < MAX_POLLS else 0,
         "welcome": request.GET.get("welcome") == "1",
@@ -116,12 +118,13 @@ def feed_context(
     *,
     status: FeedStatus | None = None,
     shown: Collection[int] = (),
-    alerts: bool = True,
+    alert_entries: list[AlertEntry] | None = None,
 ) -> dict[str, Any]:
-    """What feed/feed.html shows of `page` (papers.feed_pages renders it ahead with this too); with
-    `alerts`, the papers the reader's alerts matched come first, and not again among the
+    """What feed/feed.html shows of `page` (papers.feed_pages renders it ahead with this too): the
+    papers the reader's alerts matched (read here unless given) come first, and not again among the
     recommendations."""
-    alert_entries = feed_alert_entries(request.user) if alerts else []
+    if alert_entries is None:
+        alert_entries = feed_alert_entries(request.user)
     if alert_entries:
         matched = {entry.paper_id for entry in alert_entries}
         page = dataclasses.replace(

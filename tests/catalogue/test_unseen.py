@@ -1,4 +1,4 @@
-""""Unseen only" on the daily, weekly and monthly listings."""
+""" "Unseen only" on the daily, weekly and monthly listings."""
 
 from __future__ import annotations
 
