@@ -275,3 +275,28 @@ def test_the_feed_reads_its_alert_matches_in_one_query(
         response = alice_client.get("/feed/")
 
     assert len(response.context["alert_entries"]) == min(papers, 10)
+
+
+# Digest
+
+
+def test_the_digest_leads_with_the_alerts_new_matches_naming_them(
+    alice, alice_alerts, django_capture_on_commit_callbacks, mailoutbox
+):
+    from papers.digest.sending import Outcome, send_digest
+    from tests.digest.factories import subscribe
+
+    subscribe(alice)
+    imported(
+        django_capture_on_commit_callbacks,
+        record("2611.00001", "Spiking neurons on event cameras", abstract="A neuromorphic chip."),
+    )
+
+    assert send_digest(user_id=alice.pk, period_key="day:2026-11-22") is Outcome.SENT
+
+    [message] = mailoutbox
+    assert "1. Spiking neurons on event cameras" in message.body
+    assert "Why: Matches your alerts “Neuromorphic”, “Spiking”" in message.body
+    assert message.body.count("Spiking neurons on event cameras") == 1
+    # Mailed once: the next digest has nothing new.
+    assert send_digest(user_id=alice.pk, period_key="day:2026-11-23") is Outcome.NOTHING_NEW
