@@ -120,5 +120,5 @@ def filtered_results_page(request: HttpRequest, query: str, *, filters: PaperFil
     page = Paginator(papers, PAPERS_PER_PAGE).get_page(request.GET.get("page"))
     papers_on_page = list(page.object_list)
     attach_headlines(papers_on_page, query)
-    page.object_list = papers_on_page  # type: ignore[assignment]
+    page.object_list = papers_on_page
     return page

@@ -58,7 +58,8 @@ def digest_papers(user: User, *, size: int) -> list[DigestPaper]:
     alerts = digest_alert_entries(user, limit=size)
     matched = {entry.paper_id for entry in alerts}
     recommendations = [rec for rec in digest_recommendations(user, size=size) if rec.paper_id not in matched]
-    return [*alerts, *recommendations][:size]
+    papers: list[DigestPaper] = [*alerts, *recommendations]
+    return papers[:size]
 
 
 def updated_saved_papers(user: User, *, today: datetime.date | None = None) -> list[Paper]:

@@ -104,8 +104,9 @@ def _listing(request: HtmxHttpRequest, period: Period | None) -> HttpResponse:
         papers = unseen_only(papers, reader, before)
         if "seen_before" not in request.GET:
             # The next pages hide only what was seen before this one, not this page's own papers.
-            request.GET = request.GET.copy()
-            request.GET["seen_before"] = f"{before.timestamp():.6f}"
+            params = request.GET.copy()
+            params["seen_before"] = f"{before.timestamp():.6f}"
+            request.GET = params  # type: ignore[assignment]
     page = paginate(request, _sorted(papers, sort))
     user_state = UserPaperState.for_page(request.user, page)
     if reader is not None and shared_pages.rendering(request) is None:
