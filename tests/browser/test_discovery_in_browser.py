@@ -54,7 +54,7 @@ def test_a_followed_author_and_a_saved_search_bring_new_papers_to_the_feed(page,
     page.goto("/feed/")
     alerts = page.locator("#feed-alerts")
     expect(alerts).to_contain_text("From your alerts")
-    spiking = alerts.locator(".feed-alerts__item", has_text="Compiling spiking neurons onto neuromorphic chips")
+    spiking = alerts.locator(".feed-alerts__item", has_text="Compiling spiking neurons onto neuromorphic")
     expect(spiking.locator(".feed-alert-names")).to_have_text("Alert: Spiking hardware")
     hopper = alerts.locator(".feed-alerts__item", has_text="Program synthesis for the working programmer")
     expect(hopper.locator(".feed-alert-names")).to_have_text("Alert: Grace Hopper")
