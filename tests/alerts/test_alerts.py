@@ -300,3 +300,20 @@ def test_the_digest_leads_with_the_alerts_new_matches_naming_them(
     assert message.body.count("Spiking neurons on event cameras") == 1
     # Mailed once: the next digest has nothing new.
     assert send_digest(user_id=alice.pk, period_key="day:2026-11-23") is Outcome.NOTHING_NEW
+
+
+@pytest.mark.parametrize("papers", [2, 30])
+def test_an_alert_feed_reads_a_fixed_number_of_rows(
+    alice, alice_alerts, django_assert_num_queries, cache_off_the_database, papers
+):
+    spiking = alice_alerts["Spiking"]
+    AlertMatch.objects.bulk_create(
+        AlertMatch(alert=spiking, paper=paper) for paper in PaperFactory.create_batch(papers)
+    )
+    url = f"/feeds/u/{Profile.for_user(alice).feed_token}/alerts/{spiking.pk}.atom"
+
+    # the alert by its owner's token, its matches with their papers
+    with django_assert_num_queries(2):
+        response = Client().get(url)
+
+    assert len(feedparser.parse(response.content).entries) == papers

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from papers.models import Profile
@@ -223,3 +224,35 @@ def test_remembered_categories_apply_at_once_with_stored_and_shared_pages(alice_
 
     assert card_ids(alice_client.get(DAY_URL)) == [papers["language"].pk]
     assert len(card_ids(bob_client.get(DAY_URL))) == 4
+
+
+@pytest.mark.parametrize("size", [5, 40])
+def test_a_filtered_search_reads_a_fixed_number_of_rows(
+    alice, alice_client, django_assert_num_queries, cache_off_the_database, size
+):
+    PaperFactory.create_batch(size, title="Grid cells and place cells", categories=["q-bio.NC"])
+    PaperFactory.create_batch(size, title="Grid cells in silicon", categories=["cs.NE"])
+
+    # session, user, the user's remembered categories; the count and the page of matches (filtered and
+    # without the user's dismissals, by one query each); the user's state of the page's papers. On
+    # PostgreSQL also the query's plan (parse, the planner's estimate, the catalogue's size: papers.search)
+    # and the highlights of the page.
+    with django_assert_num_queries(10 if connection.vendor == "postgresql" else 6):
+        response = alice_client.get("/search/", {"q": "grid cells", "xcat": "cs.NE", "sort": "newest"})
+
+    assert len(card_ids(response)) == min(size, 30)
+
+
+@pytest.mark.parametrize("size", [5, 40])
+def test_filtered_trending_reads_a_fixed_number_of_rows(
+    alice, alice_client, django_assert_num_queries, cache_off_the_database, size
+):
+    PaperFactory.create_batch(size, listed_on=DAY, categories=["cs.CL"])
+    PaperFactory.create_batch(size, listed_on=DAY, categories=["cs.CV"])
+
+    # session, user, the user's remembered categories; the newest listing day, the count, the page; the
+    # user's state of the page's papers
+    with django_assert_num_queries(7):
+        response = alice_client.get("/trending/", {"cat": "cs.CL"})
+
+    assert len(card_ids(response)) == min(size, 30)
