@@ -7,7 +7,7 @@ as the server sees it: the whole /search/ page rendered through Django (query, r
 template, cards through the Redis cache as in production, none cached yet), from a warm process, for a
 fixed set of queries: hand-picked researcher queries plus words and phrases drawn (with a fixed seed)
 from the catalogue's own titles, rare and common alike. Then the same queries again ("asked before"):
-their ranking and highlights are shared between readers (papers/search_results.py).
+their ranking and highlights are shared between readers (papers/catalogue/search_results.py).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ prints its time per page; "feed, first views, rendered" measures the readers wit
 change the re-rank has not caught up with yet, or who was not active), whose feed is rendered.
 Search likewise: "new queries" are asked once each, by a different reader each time (ranked, highlighted
 and carded from scratch), "repeated queries" are 200 queries asked once before (their ranking and
-highlights are shared between readers, papers/search_results.py). Every run starts with the server's
+highlights are shared between readers, papers/catalogue/search_results.py). Every run starts with the server's
 cache emptied, and checks that its readers really are logged in.
 """
 
@@ -211,7 +211,8 @@ def forget_sessions(keys: Iterable[str]) -> None:
 
 
 def ask_first(session: requests.Session, paths: list[str]) -> list[str]:
-    """`paths`, each requested once already: what a repeated query finds stored (papers.search_results)."""
+    """`paths`, each requested once already: what a repeated query finds stored
+    (papers.catalogue.search_results)."""
     for path in paths:
         session.get(f"{BASE}{path}", timeout=30).raise_for_status()
     return paths
@@ -347,7 +348,7 @@ class ReaderSnapshot:
     def __init__(self, username: str) -> None:
         from django.contrib.auth.models import User
 
-        from papers.reading_lists import default_reading_list
+        from papers.lists.operations import default_reading_list
 
         self.user = User.objects.get(username=username)
         self.reading_list = default_reading_list(self.user)
@@ -357,8 +358,8 @@ class ReaderSnapshot:
     def restore(self) -> None:
         from django.db import transaction
 
-        from papers.reading_lists import reading_list_remove_items
-        from papers.votes import paper_unvote
+        from papers.lists.operations import reading_list_remove_items
+        from papers.lists.votes import paper_unvote
 
         # One transaction: the reader's re-rank is requested once, not once per paper.
         with transaction.atomic():

@@ -61,15 +61,15 @@ def main() -> None:
 
     from django.contrib.auth import get_user_model
 
-    from recommender import store
+    from recommender import artifact_store
     from recommender.dataset import Catalogue, load_signals
-    from recommender.rank import recommend
-    from recommender.serving import rerank_user
+    from recommender.rerank import rerank_user
+    from recommender.scoring import recommend
 
     version = ModelVersion.objects.current()
     assert version is not None
     loaded = time.perf_counter()
-    serving = store.serving_model(version)
+    serving = artifact_store.serving_model(version)
     print(f"artifact: {version.artifact_bytes / 1e6:.0f} MB, loaded in {time.perf_counter() - loaded:.1f} s")
     readers = list(
         get_user_model().objects.filter(username__startswith="reader").values_list("pk", flat=True)

@@ -23,10 +23,10 @@ import scipy.sparse as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from recommender.artifacts import read_model, write_model
+from recommender.artifact_format import read_model, write_model
 from recommender.features import PaperText
-from recommender.rank import recommend, score_user, similar_items
-from recommender.signals import build_interactions
+from recommender.interactions import build_interactions
+from recommender.scoring import recommend, score_user, similar_items
 from recommender.topics import derive_topics
 from recommender.train import fit_recommender
 

@@ -1,5 +1,5 @@
 """What finding and ranking a new query's newest matches costs, with and without the window of newest
-papers (papers.search: `_newest_in_window`), and whether both give the same ranking.
+papers (papers.catalogue.search: `_newest_in_window`), and whether both give the same ranking.
 
     .venv/bin/python -m bench.search_plans [--database-url URL] [--queries 200] [--seed 16]
 
@@ -27,7 +27,7 @@ def main() -> None:
     args = parser.parse_args()
     setup_as_server(args.database_url)
     from bench.catalogue import sample_queries
-    from papers import search
+    from papers.catalogue import search
     from papers.models import Paper
 
     queries = list(dict.fromkeys(sample_queries(10 * args.queries, seed=args.seed)))[: args.queries]

@@ -227,7 +227,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "recommender.tasks.train_recommender",
         "schedule": crontab(hour=3, minute=0),
     },
-    # Papers known only by title, a batch an hour, looked up on arXiv (papers/identify.py).
+    # Papers known only by title, a batch an hour, looked up on arXiv (papers/catalogue/identify.py).
     "identify-papers": {
         "task": "papers.tasks.identify_papers",
         "schedule": crontab(minute=30),
@@ -240,7 +240,8 @@ ARXIV_CATEGORIES = env.list("ARXIV_CATEGORIES", ["cs.LG", "cs.AI", "cs.CL", "cs.
 ARXIV_FETCH_MAX_RESULTS = env.int("ARXIV_FETCH_MAX_RESULTS", 200)
 HF_DAILY_PAPERS_URL = env.str("HF_DAILY_PAPERS_URL", "https://huggingface.co/api/daily_papers")
 HTTP_TIMEOUT_SECONDS = env.float("HTTP_TIMEOUT_SECONDS", 20.0)
-# Looking papers up on arXiv by title (papers/identify.py): off for a site that must not reach arXiv.
+# Looking papers up on arXiv by title (papers/catalogue/identify.py): off for a site that must not
+# reach arXiv.
 # Each run asks about this many papers, three seconds apart, as arXiv asks of API clients.
 ARXIV_TITLE_LOOKUP = env.bool("ARXIV_TITLE_LOOKUP", True)
 ARXIV_TITLE_LOOKUP_BATCH = env.int("ARXIV_TITLE_LOOKUP_BATCH", 20)

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/", include("papers.account_urls")),
+    path("accounts/", include("papers.accounts.urls")),
     path("", include("papers.urls")),
 ]
 

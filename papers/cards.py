@@ -38,13 +38,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from papers import feed_pages, page_cache, shared_pages
+from papers.catalogue.paper_urls import paper_url
+from papers.catalogue.search import highlight
+from papers.feed.user_state import CardState, ListChoice, UserPaperState
 from papers.models import Paper
-from papers.paper_urls import paper_url
-from papers.search import highlight
-from papers.user_state import CardState, ListChoice, UserPaperState
 
 if TYPE_CHECKING:
-    from recommender.feed import FeedEntry
+    from recommender.feed_query import FeedEntry
 
 logger = logging.getLogger(__name__)
 

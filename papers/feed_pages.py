@@ -7,7 +7,7 @@ capped first views of the feed near 160 a second on two cores. So whoever writes
 renders their first feed page (`prepare`): the nightly run for every reader active lately (in Celery
 tasks after the switch to the new model), and each re-rank for its reader. A web process then serves
 that page (`prepared_first`) for the cost of the session, one read of the shared cache and two small
-statements: the visit (recommender.feed.visit_feed) and, in one statement, the impressions and the
+statements: the visit (recommender.feed_query.visit_feed) and, in one statement, the impressions and the
 page's papers as they are now (counts, edit times, the current model).
 
 What the page shows is the reader's own state and their papers, as of the preparation, and the counts as
@@ -28,7 +28,7 @@ of the request:
 Only the plain page (GET /feed/, not htmx, no query) is prepared; nothing is stored in a process. Should
 the cache miss a token renewal (it was unreachable during a write), the write's re-rank, which is never
 lost (recommender.outbox), prepares the page again once it runs, and stays in the outbox until it could
-(recommender.serving). A change that queues no re-rank (a list added, renamed or deleted) made while the
+(recommender.rerank). A change that queues no re-rank (a list added, renamed or deleted) made while the
 cache is unreachable can show late on a page prepared before it, until the reader's next re-rank or the
 next night. With the cache unreachable, the feed renders as before.
 """
@@ -117,8 +117,8 @@ class NotKept(Exception):
 def prepare(user: User, *, now: datetime.datetime | None = None) -> bool:
     """Render and keep `user`'s first feed page; False (and nothing kept) when their feed has no cards.
     Raises NotKept when the cache is unreachable."""
-    from papers.views.feed import feed_context  # the view module imports this one
-    from recommender.feed import feed_page, feed_since
+    from papers.feed.views.feed import feed_context  # the view module imports this one
+    from recommender.feed_query import feed_page, feed_since
 
     if not enabled():
         return False
@@ -237,8 +237,8 @@ def prepared_first(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
 def visit(request: HttpRequest) -> tuple[Profile, datetime.date]:
     """The reader's profile and this visit's `since` day, the visit recorded
-    (recommender.feed.visit_feed) once per request, whether the prepared page or the view serves it."""
-    from recommender.feed import visit_feed
+    (recommender.feed_query.visit_feed) once per request, whether the prepared page or the view serves it."""
+    from recommender.feed_query import visit_feed
 
     recorded: tuple[Profile, datetime.date] | None = getattr(request, "_feed_visit", None)
     if recorded is None:
@@ -293,7 +293,7 @@ class ShownPapers:
     edited: dict[int, datetime.datetime]  # the `updated_at` of every paper asked for
 
 
-# The page's impressions (recommender.feed.record_impressions) and its papers as they are now, in one
+# The page's impressions (recommender.feed_query.record_impressions) and its papers as they are now, in one
 # statement. The impressions only while the page's model is the current one: else the page is rendered
 # anew from the newer model's rows, and records what it shows itself.
 _SHOWN_SQL = """
@@ -311,7 +311,7 @@ FROM {paper} p WHERE p.id = ANY(%(papers)s)
 def shown_papers(user: User, paper_ids: list[int], *, others: list[int], version: int | None) -> ShownPapers:
     """Record that `user` was shown these papers (while `version` is current); what they and `others`
     are now."""
-    from recommender.feed import record_impressions
+    from recommender.feed_query import record_impressions
 
     shown = set(paper_ids)
     if connection.vendor != "postgresql":

@@ -19,9 +19,9 @@ from jinja2 import ChainableUndefined, Environment, pass_context
 from jinja2.runtime import Context
 
 from papers.cards import ABSTRACT_CHARS, card_abstract, card_title, clipped, feed_reason
-from papers.paper_urls import paper_url
+from papers.catalogue.paper_urls import paper_url
+from papers.feed.user_state import CardState, UserPaperState
 from papers.templatetags.paper_tags import author_links, author_summary
-from papers.user_state import CardState, UserPaperState
 
 
 @pass_context

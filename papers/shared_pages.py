@@ -6,7 +6,7 @@ the paper page the reader's upvote and saves. Rendering the whole page per reade
 (queries, model instances, templates), which caps first views near 60 pages a second on two cores. So
 such a page is rendered once for a *stand-in reader* (an unsaved user without a name, upvotes or lists),
 with the reader's parts left as <!--slots--> naming what goes there, kept in the shared cache, and filled
-in for each reader from one query of their state (papers.user_state) and a few small partials.
+in for each reader from one query of their state (papers.feed.user_state) and a few small partials.
 
 Nothing of one reader can reach another: the shared copy is rendered with `request.user` set to the
 stand-in, so whatever a template prints about "the user" is the stand-in's; a part that was not made a
@@ -39,7 +39,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.html import escape
 
 from papers import page_cache
-from papers.user_state import UserPaperState
+from papers.feed.user_state import UserPaperState
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from papers import sources
+from papers.catalogue import sources
 from papers.importers import import_records, known_papers_only
 
 logger = logging.getLogger(__name__)
@@ -57,11 +57,12 @@ def fetch_daily_papers() -> dict[str, dict[str, int]]:
 
 @shared_task(ignore_result=True)
 def identify_papers() -> dict[str, int]:
-    """Look papers known only by title up on arXiv (papers/identify.py), a batch at a time; beat runs it
+    """Look papers known only by title up on arXiv (papers/catalogue/identify.py), a batch at a time;
+    beat runs it
     hourly and every import asks for a run. Does nothing when ARXIV_TITLE_LOOKUP is off."""
     if not settings.ARXIV_TITLE_LOOKUP:
         return {}
-    from papers.identify import identify_papers as identify
+    from papers.catalogue.identify import identify_papers as identify
 
     report = identify(limit=settings.ARXIV_TITLE_LOOKUP_BATCH)
     logger.info("identify_papers: %s", report.counts())

@@ -5,25 +5,14 @@ import datetime
 from django.urls import path, register_converter
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from papers import syndication
+from papers.accounts.views import account
 from papers.alerts import views as alerts
-from papers.views import (
-    account,
-    authors,
-    catalogue,
-    categories,
-    digest,
-    exports,
-    feed,
-    hidden,
-    items,
-    list_import,
-    lists,
-    onboarding,
-    saving,
-    search,
-    votes,
-)
+from papers.catalogue import syndication
+from papers.catalogue.views import authors, categories, listings, search
+from papers.digest import views as digest_views
+from papers.feed.views import feed, hidden, onboarding
+from papers.lists.views import exports, items, lists, saving, votes
+from papers.lists.views import imports as list_imports
 
 
 class DayConverter:
@@ -72,14 +61,14 @@ register_converter(MonthConverter, "month")
 app_name = "papers"
 
 urlpatterns = [
-    path("", catalogue.daily, name="daily"),
-    path("day/<day:day>/", catalogue.day, name="day"),
-    path("week/<isoweek:day>/", catalogue.week, name="week"),
-    path("month/<month:day>/", catalogue.month, name="month"),
-    path("trending/", catalogue.trending, name="trending"),
+    path("", listings.daily, name="daily"),
+    path("day/<day:day>/", listings.day, name="day"),
+    path("week/<isoweek:day>/", listings.week, name="week"),
+    path("month/<month:day>/", listings.month, name="month"),
+    path("trending/", listings.trending, name="trending"),
     path("search/", search.search, name="search"),
-    path("papers/<int:pk>/", catalogue.paper_detail, name="detail"),
-    path("abs/<path:arxiv_id>/", catalogue.paper_detail_arxiv, name="detail_arxiv"),
+    path("papers/<int:pk>/", listings.paper_detail, name="detail"),
+    path("abs/<path:arxiv_id>/", listings.paper_detail_arxiv, name="detail_arxiv"),
     path("authors/<str:slug>/", authors.author_page, name="author"),
 ]
 
@@ -122,7 +111,7 @@ urlpatterns += [
 urlpatterns += [
     path("lists/<int:pk>/export.<slug:fmt>", exports.list_export, name="list_export"),
     path("shared/<str:share_token>/export.<slug:fmt>", exports.shared_list_export, name="shared_list_export"),
-    path("lists/<int:pk>/import/", list_import.list_import, name="list_import"),
+    path("lists/<int:pk>/import/", list_imports.list_import, name="list_import"),
     path("account/", account.account, name="account"),
     path("account/export.json", account.account_export, name="account_export"),
     path("account/feed-token/", account.account_feed_token, name="account_feed_token"),
@@ -140,9 +129,9 @@ urlpatterns += [
 
 # Digest and feeds (Feed instances are the views; each class serves Atom or RSS)
 urlpatterns += [
-    path("account/digest/", digest.digest_settings, name="digest_settings"),
-    path("digest/save/<str:token>/", digest.digest_save, name="digest_save"),
-    path("digest/unsubscribe/<str:token>/", digest.digest_unsubscribe, name="digest_unsubscribe"),
+    path("account/digest/", digest_views.digest_settings, name="digest_settings"),
+    path("digest/save/<str:token>/", digest_views.digest_save, name="digest_save"),
+    path("digest/unsubscribe/<str:token>/", digest_views.digest_unsubscribe, name="digest_unsubscribe"),
     path("feeds/daily.atom", syndication.DailyPapersFeed(Atom1Feed), name="feed_daily_atom"),
     path("feeds/daily.rss", syndication.DailyPapersFeed(Rss201rev2Feed), name="feed_daily_rss"),
     path("feeds/trending.atom", syndication.TrendingPapersFeed(Atom1Feed), name="feed_trending_atom"),

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from papers.models import Dismissal, Paper, Profile, ReadingListItem, Upvote
 from recommender.features import PaperText
-from recommender.signals import Event, Interactions, build_interactions
+from recommender.interactions import Event, Interactions, build_interactions
 
 # Reading statuses that are signals of their own, on top of the save that put the paper on a list.
 STATUS_KINDS: dict[str, str] = {

@@ -23,8 +23,8 @@ import numpy as np
 
 from recommender.citeulike import load_citeulike
 from recommender.features import PaperText
-from recommender.rank import recommend
-from recommender.signals import saves_matrix
+from recommender.interactions import saves_matrix
+from recommender.scoring import recommend
 from recommender.topk import top_k_dense
 from recommender.train import DEFAULT_SETTINGS, RecommenderSettings, fit_recommender
 

@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recommender.features import AUTHOR_PREFIX
-from recommender.rank import as_rows, blend_weights, score_parts, user_profiles
+from recommender.scoring import as_rows, blend_weights, score_parts, user_profiles
 from recommender.train import RecommenderModel
 
 SIMILAR_TO_SAVED = "similar_to_saved"

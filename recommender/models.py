@@ -92,7 +92,7 @@ class Recommendation(models.Model):
     @property
     def reason_text(self) -> str:
         """The reason in words a researcher understands (needs `reason_paper` loaded: select_related)."""
-        from recommender.reasons import reason_text
+        from recommender.reason_text import reason_text
 
         return reason_text(
             self.reason, self.reason_paper.title if self.reason_paper else "", self.reason_terms

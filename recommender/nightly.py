@@ -25,11 +25,17 @@ from django.utils import timezone
 
 from papers import feed_pages
 from papers.bulk_insert import copy_rows
-from recommender import store
+from recommender import artifact_store
 from recommender.dataset import Signals, load_catalogue, load_signals
 from recommender.models import ModelVersion, Recommendation, SimilarPaper
-from recommender.rank import similar_items
-from recommender.ranking import UserBlock, block_rows, interest_profiles, rank_block, write_recommendations
+from recommender.recommendation_rows import (
+    UserBlock,
+    block_rows,
+    interest_profiles,
+    rank_block,
+    write_recommendations,
+)
+from recommender.scoring import similar_items
 from recommender.topics import Topic, derive_topics, topic_profile
 from recommender.train import RecommenderModel, fit_recommender
 
@@ -110,7 +116,7 @@ def _train(version: ModelVersion, *, today: datetime.date) -> None:
     interactions = signals.interactions
     model = fit_recommender(catalogue.texts, interactions.positives, item_age_days=catalogue.age_days)
     lap("fit")
-    store.save_artifact(version, model, catalogue.paper_ids)
+    artifact_store.save_artifact(version, model, catalogue.paper_ids)
     version.save(update_fields=["artifact", "artifact_bytes"])
     lap("store")
 
@@ -218,7 +224,7 @@ def _discard(version: ModelVersion, *, keep_similar_lists: bool = False) -> None
     _delete_version_rows(Recommendation, version)
     if not keep_similar_lists:
         _delete_version_rows(SimilarPaper, version)
-    store.delete_artifact(version)
+    artifact_store.delete_artifact(version)
 
 
 def _delete_version_rows(model: type[Recommendation] | type[SimilarPaper], version: ModelVersion) -> None:

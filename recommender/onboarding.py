@@ -16,11 +16,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from papers.list_imports import ImportResult, import_into_list
+from papers.lists.imports import ImportResult, import_into_list
+from papers.lists.operations import default_reading_list
+from papers.lists.votes import paper_upvote
 from papers.models import Paper, Profile
-from papers.reading_lists import default_reading_list
 from papers.signals import notify_user_signals_changed
-from papers.votes import paper_upvote
 from recommender.models import ModelVersion
 
 SAMPLE_SIZE = 12

@@ -21,9 +21,9 @@ def train_recommender() -> int:
 @shared_task(acks_late=True, ignore_result=True)
 def rerank_user(user_id: int) -> None:
     """Re-rank one user with the current model (no refit), then clear their outbox row."""
-    from recommender import serving
+    from recommender import rerank
 
-    serving.rerank_user(user_id)
+    rerank.rerank_user(user_id)
 
 
 @shared_task(ignore_result=True)

@@ -122,8 +122,8 @@ import numpy as np
 
 from recommender.evaluate import CUTOFFS, recall_at
 from recommender.features import PaperText
-from recommender.rank import DEFAULT_BATCH_SIZE, ScoreParts, blend, score_parts
-from recommender.signals import saves_matrix
+from recommender.interactions import saves_matrix
+from recommender.scoring import DEFAULT_BATCH_SIZE, ScoreParts, blend, score_parts
 from recommender.topk import top_k_dense
 from recommender.train import DEFAULT_SETTINGS, RecommenderModel, RecommenderSettings, fit_recommender
 

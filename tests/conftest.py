@@ -26,8 +26,8 @@ def _own_cache_keys(settings):
 
 @pytest.fixture(autouse=True)
 def _no_arxiv_title_lookups(settings):
-    """Imports ask for papers without an arXiv id to be looked up on arXiv (papers/identify.py); tests
-    that exercise that turn it back on behind recorded responses."""
+    """Imports ask for papers without an arXiv id to be looked up on arXiv
+    (papers/catalogue/identify.py); tests that exercise that turn it back on behind recorded responses."""
     settings.ARXIV_TITLE_LOOKUP = False
 
 
@@ -48,7 +48,8 @@ def cache_off_the_database(settings):
 @pytest.fixture
 def pages_stored(settings):
     """Stored pages, shared copies and shared search work on (papers.page_cache, papers.shared_pages,
-    papers.search_results), on whatever cache the suite runs with (Redis in CI, the database cache on
+    papers.catalogue.search_results),
+    on whatever cache the suite runs with (Redis in CI, the database cache on
     SQLite)."""
     settings.PAGE_CACHE_SECONDS = 60
 
@@ -56,7 +57,8 @@ def pages_stored(settings):
 @pytest.fixture
 def pages_rendered(settings):
     """For tests that count what rendering a page costs: no page is served from, or stored in, the page
-    cache (papers/page_cache.py; tests/pages/test_page_cache.py counts what serving a stored one costs)."""
+    cache (papers/page_cache.py; tests/catalogue/test_page_cache.py counts what serving a stored one
+    costs)."""
     settings.PAGE_CACHE_SECONDS = 0
 
 

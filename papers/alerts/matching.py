@@ -17,8 +17,8 @@ from collections.abc import Collection
 
 from papers import page_cache
 from papers.catalogue.filters import PaperFilters
+from papers.catalogue.search import matching
 from papers.models import Alert, AlertMatch, Paper, PaperAuthor
-from papers.search import matching
 
 
 def _filters(alert: Alert) -> PaperFilters:

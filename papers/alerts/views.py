@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from papers import search as paper_search
 from papers.alerts.operations import TooManyAlerts, search_save
+from papers.catalogue import search as paper_search
 from papers.catalogue.filters import FilterError, PaperFilters
 from papers.models import Alert, Profile
-from papers.views.redirects import AuthenticatedRequest, login_required_for_action
+from papers.redirects import AuthenticatedRequest, login_required_for_action
 
 
 class SaveSearchForm(forms.Form):

@@ -50,7 +50,8 @@ _PRECISION_RANK: dict[str, int] = {
     Paper.DatePrecision.MONTH: 1,
     Paper.DatePrecision.DAY: 2,
 }
-# What a search matches and orders by (papers.search): a change to any of them reorders stored rankings.
+# What a search matches and orders by (papers.catalogue.search): a change to any of them reorders
+# stored rankings.
 RANKED_FIELDS = frozenset({"title", "abstract", "authors", "listed_on"})
 ORIGIN_MAX_CHARS = 500
 _T = TypeVar("_T")

@@ -12,10 +12,10 @@ from django.test import Client
 
 from papers.alerts.matching import match_new_papers
 from papers.importers import PaperRecord, import_records
+from papers.lists.operations import default_reading_list, reading_list_add
 from papers.models import Alert, AlertMatch, Dismissal, Paper, Profile
-from papers.reading_lists import default_reading_list, reading_list_add
+from tests.catalogue.html import card_ids, text
 from tests.factories import PaperFactory
-from tests.pages.html import card_ids, text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_rendered")]
 

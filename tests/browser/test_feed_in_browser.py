@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from papers.models import Dismissal
-from recommender import store
+from recommender import artifact_store
 from recommender.models import ModelVersion
 from tests.factories import PaperFactory, UserFactory
 from tests.feed.corpus import DAY, GRAPHS, PROTEINS, ROBOTS, SPIKING, TRANSLATION, save
@@ -32,7 +32,7 @@ def trained_catalogue(settings, tmp_path):
     from recommender.nightly import train_and_publish
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    store.forget_loaded_models()
+    artifact_store.forget_loaded_models()
     topics = {}
     for name, texts in [
         ("spiking", SPIKING), ("proteins", PROTEINS), ("graphs", GRAPHS), ("translation", TRANSLATION),
@@ -53,7 +53,7 @@ def trained_catalogue(settings, tmp_path):
     save(reader, *topics["translation"], *topics["graphs"])
     version = train_and_publish(today=DAY)
     yield {"topics": topics, "version": version}
-    store.forget_loaded_models()
+    artifact_store.forget_loaded_models()
 
 
 def spiking_topic_label(version: ModelVersion, spiking) -> str:
@@ -103,7 +103,7 @@ def test_a_new_user_onboards_sees_reasons_and_dismisses_a_paper_in_place(page, l
 def test_load_more_after_a_dismissal_repeats_no_card(page, log_in, trained_catalogue):
     newcomer = UserFactory(username="newcomer")
     save(newcomer, trained_catalogue["topics"]["spiking"][0])
-    from recommender.serving import rerank_user
+    from recommender.rerank import rerank_user
 
     rerank_user(newcomer.pk)
     log_in("newcomer")
@@ -132,9 +132,9 @@ def test_a_feed_page_prepared_ahead_shows_the_count_of_the_moment_and_upvotes_in
     page, log_in, trained_catalogue, settings, monkeypatch
 ):
     from papers import feed_pages
-    from papers.votes import paper_upvote
+    from papers.lists.votes import paper_upvote
     from recommender.models import Recommendation
-    from recommender.serving import rerank_user
+    from recommender.rerank import rerank_user
 
     settings.PAGE_CACHE_SECONDS, settings.FEED_PAGES_SECONDS = 60, 3600
     newcomer = UserFactory(username="newcomer")

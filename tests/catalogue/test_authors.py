@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from papers.models import Alert, Dismissal
+from tests.catalogue.html import card_ids, text
 from tests.factories import PaperFactory, UserFactory
-from tests.pages.html import card_ids, text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_rendered")]
 

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test import Client
 
 from papers.models import Profile
+from tests.catalogue.html import card_ids, text
 from tests.factories import PaperFactory
-from tests.pages.html import card_ids, text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_rendered")]
 

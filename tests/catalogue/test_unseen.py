@@ -8,8 +8,8 @@ import pytest
 
 from papers.models import Dismissal, ListingImpression
 from recommender.models import FeedImpression
+from tests.catalogue.html import card_ids, text
 from tests.factories import PaperFactory, ReadingListFactory, ReadingListItemFactory
-from tests.pages.html import card_ids, text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_rendered")]
 

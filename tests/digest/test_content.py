@@ -8,8 +8,8 @@ import pytest
 
 from papers.digest.selection import digest_recommendations
 from papers.digest.sending import Outcome, send_digest
+from papers.lists.operations import default_reading_list, reading_list_add
 from papers.models import Digest, Dismissal
-from papers.reading_lists import default_reading_list, reading_list_add
 from recommender.models import FeedImpression, ModelVersion, Recommendation
 from tests.digest.factories import recommend, subscribe
 from tests.factories import PaperFactory

@@ -11,8 +11,8 @@ import random
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
+from papers.lists.operations import default_reading_list, reading_list_add
 from papers.models import Paper, Upvote
-from papers.reading_lists import default_reading_list, reading_list_add
 
 TOPICS = [
     "spiking neurons surrogate gradient neuromorphic plasticity synapse temporal coding",

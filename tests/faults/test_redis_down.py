@@ -81,7 +81,8 @@ def test_every_page_renders_without_redis(redis_down, catalogue, alice_client, s
 
 
 def test_search_ranks_and_highlights_without_redis(redis_down, catalogue, settings, alice_client):
-    settings.PAGE_CACHE_SECONDS = 60  # the shared rankings are on, and unreachable (papers.search_results)
+    # The shared rankings are on, and unreachable (papers.catalogue.search_results).
+    settings.PAGE_CACHE_SECONDS = 60
     page = alice_client.get("/search/", {"q": "neural"})
 
     assert page.status_code == 200

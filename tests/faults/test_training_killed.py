@@ -17,7 +17,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.test import Client
 
-from recommender import nightly, store
+from recommender import artifact_store, nightly
 from recommender.models import ModelVersion, Recommendation, SimilarPaper
 from tests.faults.corpus import TOPICS, make_papers, make_readers
 from tests.faults.processes import child_env, database_url, needs_postgresql, running, wait_until
@@ -33,9 +33,9 @@ READERS = 40
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    store.forget_loaded_models()
+    artifact_store.forget_loaded_models()
     yield settings.MEDIA_ROOT
-    store.forget_loaded_models()
+    artifact_store.forget_loaded_models()
 
 
 def train_recommender(media, log):

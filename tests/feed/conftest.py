@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from recommender import store
+from recommender import artifact_store
 from tests.factories import UserFactory
 from tests.feed.corpus import (
     DAY,
@@ -22,15 +22,16 @@ from tests.feed.corpus import (
     make_papers,
     save,
 )
+from tests.lists.conftest import paper  # noqa: F401  (the paper test_hidden dismisses)
 
 
 @pytest.fixture(autouse=True)
 def _artifacts_in_a_temporary_directory(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Version ids repeat between tests (rolled-back sequences on SQLite): never serve a previous test's model.
-    store.forget_loaded_models()
+    artifact_store.forget_loaded_models()
     yield
-    store.forget_loaded_models()
+    artifact_store.forget_loaded_models()
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from papers.lists.operations import default_reading_list, reading_list_add
 from papers.models import Paper
-from papers.reading_lists import default_reading_list, reading_list_add
 from recommender.models import ModelVersion, Recommendation
 from tests.factories import PaperFactory
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from papers.models import Dismissal, Paper, Profile
-from recommender.feed import feed_page
+from recommender.feed_query import feed_page
 from recommender.models import FeedImpression
 from tests.factories import PaperFactory
 from tests.feed.corpus import HTMX, model_version, recommend, save

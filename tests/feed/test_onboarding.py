@@ -9,7 +9,7 @@ import responses
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from papers import sources
+from papers.catalogue import sources
 from papers.models import Profile, ReadingList, Upvote
 from recommender.models import RerankRequest
 from recommender.onboarding import diverse_sample, onboarding_topics

@@ -17,15 +17,15 @@ from django.utils import timezone
 from papers import feed_pages
 from papers.importers.records import PaperRecord
 from papers.importers.upsert import import_records
+from papers.lists.operations import default_reading_list, reading_list_add
+from papers.lists.votes import paper_dismiss, paper_upvote
 from papers.models import Paper, Profile
-from papers.reading_lists import default_reading_list, reading_list_add
-from papers.votes import paper_dismiss, paper_upvote
-from recommender import serving
+from recommender import rerank
 from recommender.models import FeedImpression, ModelVersion, Recommendation, RerankRequest
+from tests.catalogue.html import csrf_tokens, text, upvote_count, upvoted
 from tests.factories import PaperFactory, ReadingListFactory, UserFactory
 from tests.feed.corpus import HTMX, model_version, recommend
 from tests.feed.html import feed_card_ids
-from tests.pages.html import csrf_tokens, text, upvote_count, upvoted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_stored", "feed_pages_on")]
 
@@ -136,7 +136,7 @@ def test_a_re_rank_prepares_the_page_again(alice_client, alice, trained, corpus)
     paper_upvote(user=alice, paper=paper)
     assert not served_prepared(alice_client.get("/feed/"))  # stale: rendered
 
-    serving.rerank_user(alice.pk)  # what the upvote queued
+    rerank.rerank_user(alice.pk)  # what the upvote queued
     page = alice_client.get("/feed/")
 
     assert served_prepared(page)
@@ -327,10 +327,10 @@ def test_a_re_rank_that_could_not_keep_the_page_runs_again(alice_client, alice, 
     assert RerankRequest.objects.filter(user=alice).exists()
     with monkeypatch.context() as broken:
         broken.setattr(feed_pages, "cache", _UnreachableCache())
-        serving.rerank_user(alice.pk)
+        rerank.rerank_user(alice.pk)
     assert RerankRequest.objects.filter(user=alice).exists()
 
-    serving.rerank_user(alice.pk)  # the drain's next run, the cache back
+    rerank.rerank_user(alice.pk)  # the drain's next run, the cache back
 
     assert not RerankRequest.objects.filter(user=alice).exists()
     page = alice_client.get("/feed/")

@@ -48,7 +48,7 @@ def test_the_first_visit_of_the_hour_records_it_in_the_profile_read(
     alice_client.get("/feed/")
     Profile.objects.filter(user=alice).update(feed_visited_at=None)
 
-    # PostgreSQL reads the profile and marks the visit in one statement (recommender.feed.visit_feed);
+    # PostgreSQL reads the profile and marks the visit in one statement (recommender.feed_query.visit_feed);
     # elsewhere the mark is an UPDATE of its own.
     with django_assert_num_queries(6 if connection.vendor == "postgresql" else 7):
         alice_client.get("/feed/")

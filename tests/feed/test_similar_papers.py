@@ -7,9 +7,9 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from papers.models import Dismissal
 from recommender.models import SimilarPaper
+from tests.catalogue.html import card_ids
 from tests.factories import PaperFactory
 from tests.feed.corpus import model_version
-from tests.pages.html import card_ids
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from papers.models import Profile
-from recommender.feed import feed_page
+from recommender.feed_query import feed_page
 from recommender.models import ModelVersion, Recommendation
 from tests.feed.corpus import DAY, HTMX
 from tests.feed.html import feed_card_ids

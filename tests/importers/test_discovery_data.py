@@ -11,8 +11,8 @@ from django.utils import timezone
 from papers.importers import PaperRecord, import_file, import_records
 from papers.importers.code_links import find_code_url
 from papers.importers.hf_json import hf_api_records
+from papers.lists.operations import reading_list_add
 from papers.models import Paper, PaperAuthor, ReadingList, author_key
-from papers.reading_lists import reading_list_add
 from tests.factories import PaperFactory, UserFactory
 from tests.importers.paths import FIXTURES, HF_JSON_753
 

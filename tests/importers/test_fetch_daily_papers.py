@@ -12,7 +12,8 @@ from django.utils import timezone
 from responses import matchers
 
 from config.celery import app as celery_app
-from papers import sources, tasks
+from papers import tasks
+from papers.catalogue import sources
 from papers.importers import ImportReport
 from papers.models import Paper
 from papers.tasks import fetch_daily_papers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from papers.reading_lists import default_reading_list
+from papers.lists.operations import default_reading_list
 from tests.factories import PaperFactory, ReadingListFactory, ReadingListItemFactory
 
 HTMX = {"HX-Request": "true"}

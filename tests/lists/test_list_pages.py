@@ -237,7 +237,7 @@ def test_the_default_list_page_says_it_cannot_be_deleted(alice_client, alices_de
 
 
 def test_long_lists_are_paged(alice_client, alices_list, monkeypatch):
-    monkeypatch.setattr("papers.views.list_page.ITEMS_PER_PAGE", 2)
+    monkeypatch.setattr("papers.lists.views.list_page.ITEMS_PER_PAGE", 2)
     ReadingListItemFactory.create_batch(3, reading_list=alices_list)
 
     first = alice_client.get(f"/lists/{alices_list.pk}/")

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from papers import sources
 from papers.digest.sending import Outcome, send_digest
+from papers.lists.operations import default_reading_list, reading_list_add
 from papers.models import Paper, ReadingListItem
-from papers.reading_lists import default_reading_list, reading_list_add
 from papers.tasks import fetch_daily_papers
+from tests.catalogue.html import text
 from tests.digest.factories import subscribe
 from tests.factories import PaperFactory
 from tests.importers.paths import FIXTURES
@@ -26,7 +27,6 @@ from tests.importers.test_fetch_daily_papers import (
     NEW_SUBMISSIONS,
     NEW_VERSIONS,
 )
-from tests.pages.html import text
 
 pytestmark = pytest.mark.django_db
 ARXIV_EMPTY = (FIXTURES / "arxiv_api_empty.atom").read_text()

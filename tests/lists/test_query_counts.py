@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from papers.models import Dismissal, Upvote
+from tests.catalogue.html import card_ids
 from tests.factories import PaperFactory, ReadingListFactory, ReadingListItemFactory, UserFactory
 from tests.lists.conftest import HTMX
-from tests.pages.html import card_ids
 
 # The counts are of the page's own queries, whatever the cache backend (see the fixture).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_off_the_database", "pages_rendered")]

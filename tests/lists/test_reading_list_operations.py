@@ -4,8 +4,7 @@ import pytest
 from django.http import QueryDict
 
 from papers.forms import ItemNoteForm, ReadingListForm, ReorderForm, SaveForm
-from papers.models import ReadingList
-from papers.reading_lists import (
+from papers.lists.operations import (
     DefaultListNotDeletable,
     ListNameTaken,
     reading_list_create,
@@ -14,6 +13,7 @@ from papers.reading_lists import (
     reading_list_reorder,
     reading_list_update,
 )
+from papers.models import ReadingList
 from tests.factories import ReadingListFactory, ReadingListItemFactory
 
 pytestmark = pytest.mark.django_db

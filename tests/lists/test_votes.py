@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
+from papers.lists.votes import paper_dismiss, paper_undismiss, paper_unvote, paper_upvote
 from papers.models import Dismissal, Paper, Upvote
-from papers.votes import paper_dismiss, paper_undismiss, paper_unvote, paper_upvote
 from tests.factories import PaperFactory, UserFactory
 
 

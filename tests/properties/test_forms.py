@@ -11,6 +11,8 @@ from django.http import QueryDict
 from hypothesis import given
 from hypothesis import strategies as st
 
+from papers.accounts.views.account import AccountDeleteForm
+from papers.accounts.views.signup import SignupForm
 from papers.forms import (
     MAX_DATABASE_INT,
     ItemNoteForm,
@@ -24,10 +26,8 @@ from papers.forms import (
     bounded_int,
     database_id,
 )
+from papers.lists.operations import ListNameTaken, reading_list_create
 from papers.models import ReadingList, ReadingListItem
-from papers.reading_lists import ListNameTaken, reading_list_create
-from papers.views.account import AccountDeleteForm
-from papers.views.accounts import SignupForm
 from tests.properties.conftest import rolled_back
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from papers.list_imports.parse import ImportRefused, parse_bibtex, parse_ris
+from papers.lists.imports.parse import ImportRefused, parse_bibtex, parse_ris
 
 # Seconds any one entry may take to parse, LaTeX conversion included; the real figure is a few ms.
 SECONDS_PER_ENTRY = 0.25

@@ -1,4 +1,4 @@
-"""papers.list_imports.import_into_list with arbitrary text and files: it adds papers or raises
+"""papers.lists.imports.import_into_list with arbitrary text and files: it adds papers or raises
 ImportRefused, nothing else, and a refused import writes nothing (arXiv behind a mock)."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from papers import sources
-from papers.list_imports import ImportRefused, ImportResult, import_into_list
+from papers.catalogue import sources
+from papers.lists.imports import ImportRefused, ImportResult, import_into_list
 from papers.models import Paper, ReadingList, ReadingListItem
 from tests.factories import PaperFactory
 from tests.importers.paths import FIXTURES

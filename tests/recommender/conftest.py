@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from recommender.signals import saves_matrix
+from recommender.interactions import saves_matrix
 from recommender.train import RecommenderModel, fit_recommender
 from tests.recommender.corpus import CO_SAVERS, PAPERS
 

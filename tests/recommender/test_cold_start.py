@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 
 from recommender.features import PaperText
-from recommender.rank import score_user
+from recommender.scoring import score_user
 from recommender.topics import derive_topics, seed_positives, topic_profile
 from recommender.train import add_items
 from tests.recommender.corpus import GRAPHS, PAPERS, ROBOTS, SPIKING

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from recommender.explain import CO_SAVED, MATCHES_TOPICS, SIMILAR_TO_SAVED, explain
-from recommender.signals import saves_matrix
+from recommender.interactions import saves_matrix
 from recommender.topics import topic_profile
 from tests.recommender.corpus import BAYESIAN, PAPERS, ROBOTS, TRANSLATION
 

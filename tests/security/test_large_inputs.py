@@ -19,14 +19,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from pytest_django.asserts import assertContains
 
-from papers import list_imports
-from papers.exports import FORMATS
-from papers.list_imports.parse import TITLE_SOURCE_MAX_CHARS
+from papers.catalogue.search import MAX_QUERY_LENGTH
+from papers.lists import imports as list_imports
+from papers.lists.exports import FORMATS
+from papers.lists.imports.parse import TITLE_SOURCE_MAX_CHARS
+from papers.lists.operations import reading_list_share
+from papers.lists.views.list_page import ITEMS_PER_PAGE
 from papers.models import Paper, ReadingList, ReadingListItem, normalize_title
-from papers.reading_lists import reading_list_share
-from papers.search import MAX_QUERY_LENGTH
 from papers.uploads import OversizedUpload, SizeCappedUploadHandler
-from papers.views.list_page import ITEMS_PER_PAGE
 from tests.security.conftest import TIMINGS
 
 pytestmark = pytest.mark.django_db

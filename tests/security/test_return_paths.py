@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 import pytest
 from pytest_django.asserts import assertRedirects
 
+from tests.accounts.test_signup import choose_password, confirm_path, signup_data
 from tests.factories import PaperFactory, UserFactory
-from tests.pages.test_accounts import choose_password, confirm_path, signup_data
 
 pytestmark = pytest.mark.django_db
 

@@ -19,12 +19,12 @@ from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from papers.accounts.views.signup import SIGNUP_TOKEN_SALT
 from papers.alerts.operations import author_follow
-from papers.exports import FORMATS
+from papers.lists.exports import FORMATS
+from papers.lists.operations import default_reading_list, reading_list_share
+from papers.lists.votes import paper_dismiss, paper_upvote
 from papers.models import Alert, AlertMatch, Profile, ReadingList, ReadingListItem
-from papers.reading_lists import default_reading_list, reading_list_share
-from papers.views.accounts import SIGNUP_TOKEN_SALT
-from papers.votes import paper_dismiss, paper_upvote
 from tests.factories import PaperFactory, UserFactory
 
 # Each model's keys in a range of its own (rows created later follow on from them), so a list's id is never

@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from papers.lists.operations import default_reading_list, reading_list_add
+from papers.lists.votes import paper_upvote
 from papers.models import Paper, ReadingListItem
-from papers.reading_lists import default_reading_list, reading_list_add
-from papers.votes import paper_upvote
 
 # A few saves so the demo's feed is personal from the first visit; only papers the catalogue has.
 DEMO_INTERESTS = ("spiking neural", "neurosymbolic", "neuro-symbolic")
