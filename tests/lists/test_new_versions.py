@@ -9,7 +9,7 @@ import pytest
 import responses
 from django.utils import timezone
 
-from papers import sources
+from papers.catalogue import sources
 from papers.digest.sending import Outcome, send_digest
 from papers.lists.operations import default_reading_list, reading_list_add
 from papers.models import Paper, ReadingListItem
