@@ -2,9 +2,9 @@
 
 An import batch hands its new papers' ids to the `match_alerts` task once it commits. Followed authors
 are matched in two queries whatever their number (the new papers' author rows, then the alerts with
-those keys); each saved search is one query restricted to the new papers' ids, so the cost grows with
-the alerts, not with the catalogue. Rows are inserted with conflicts ignored: running the task twice
-changes nothing.
+those keys); each distinct saved search is one query restricted to the new papers' ids, so the cost
+grows with the distinct searches, not with the catalogue. Rows are inserted with conflicts ignored:
+running the task twice changes nothing.
 
 Only papers with a listing day count as new: a reference manager's old paper brought in by a list
 import, or an undated page capture, is not news.
@@ -29,6 +29,15 @@ def _filters(alert: Alert) -> PaperFilters:
     )
 
 
+def _search_key(alert: Alert) -> tuple[object, ...]:
+    return (
+        alert.query,
+        tuple(alert.categories_included or ()),
+        tuple(alert.categories_excluded or ()),
+        alert.author_key,
+    )
+
+
 def match_new_papers(paper_ids: Collection[int]) -> int:
     """Record every alert's matches among these papers; returns how many matches were new."""
     new = Paper.objects.filter(pk__in=list(paper_ids), listed_on__isnull=False)
@@ -44,11 +53,16 @@ def match_new_papers(paper_ids: Collection[int]) -> int:
         for alert in followed.only("id", "user_id", "author_key"):
             matches += [AlertMatch(alert=alert, paper_id=pk) for pk in authors_by_key[alert.author_key]]
     candidates = Paper.objects.filter(pk__in=ids)
+    # Readers save the same searches ("diffusion models"): each distinct search is asked once.
+    alike: dict[tuple[object, ...], list[Alert]] = defaultdict(list)
     for alert in Alert.objects.filter(kind=Alert.Kind.SEARCH).order_by("pk"):
-        papers = _filters(alert).apply(candidates)
-        if alert.query:
-            papers = matching(papers, alert.query)
-        matches += [AlertMatch(alert=alert, paper_id=pk) for pk in papers.values_list("pk", flat=True)]
+        alike[_search_key(alert)].append(alert)
+    for alerts in alike.values():
+        papers = _filters(alerts[0]).apply(candidates)
+        if alerts[0].query:
+            papers = matching(papers, alerts[0].query)
+        found = list(papers.values_list("pk", flat=True))
+        matches += [AlertMatch(alert=alert, paper_id=pk) for alert in alerts for pk in found]
     if not matches:
         return 0
     before = AlertMatch.objects.filter(paper_id__in=ids).count()

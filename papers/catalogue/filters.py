@@ -13,13 +13,14 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q
 from django.http import QueryDict
 
 from papers.models import PaperQuerySet, author_key
 
 # cs.CL, hep-th, q-bio.NC, math-ph, astro-ph.GA: an archive, and optionally a subject class.
-_CATEGORY = re.compile(r"^[a-z][a-z-]{0,15}(?:\.[A-Za-z][A-Za-z-]{0,15})?$")
+_CATEGORY = re.compile(r"^[A-Za-z][A-Za-z-]{0,15}(?:\.[A-Za-z][A-Za-z-]{0,15})?$")
 _SEPARATORS = re.compile(r"[\s,]+")
 MAX_CATEGORIES = 20
 AUTHOR_MAX_CHARS = 300
@@ -31,15 +32,24 @@ class FilterError(ValueError):
     """A filter the page cannot apply; the message says which and why."""
 
 
+def canonical_category(name: str) -> str:
+    """A category as arXiv writes it: the archive in lower case, a two-letter subject class in upper
+    case (cs.LG, math.AG, q-bio.NC), a longer one in lower case (physics.optics, cond-mat.mes-hall)."""
+    archive, dot, subject = name.partition(".")
+    if not dot:
+        return archive.lower()
+    return f"{archive.lower()}.{subject.upper() if len(subject) <= 2 else subject.lower()}"
+
+
 def parse_categories(text: str) -> tuple[str, ...]:
-    """ "cs.CL, cs.LG" or "cs.CL cs.LG" as ("cs.CL", "cs.LG"); case as arXiv writes it, repeats dropped."""
+    """ "cs.CL, cs.lg" or "cs.CL cs.LG" as ("cs.CL", "cs.LG"): as arXiv writes them, repeats dropped."""
     names = [name for name in _SEPARATORS.split(text.strip()) if name]
     if len(names) > MAX_CATEGORIES:
         raise FilterError(f"At most {MAX_CATEGORIES} categories.")
     for name in names:
         if not _CATEGORY.match(name):
             raise FilterError(f"“{name[:40]}” is not an arXiv category (like cs.CL or hep-th).")
-    return tuple(dict.fromkeys(names))
+    return tuple(dict.fromkeys(canonical_category(name) for name in names))
 
 
 def _date(value: str, label: str) -> datetime.date | None:
@@ -52,8 +62,11 @@ def _date(value: str, label: str) -> datetime.date | None:
 
 
 def _has_category(name: str) -> Q:
-    # `categories` is a JSON list; its text holds each name in double quotes, on SQLite and PostgreSQL
-    # alike, so a quoted name matches that category exactly ("cs.C" is not "cs.CL").
+    if connection.vendor == "postgresql":
+        # jsonb containment: half the time of matching the column's text (`bench.discovery`).
+        return Q(categories__contains=[name])
+    # `categories` is a JSON list whose text holds each name in double quotes, so a quoted name matches
+    # that category exactly ("cs.C" is not "cs.CL").
     return Q(categories__icontains=f'"{name}"')
 
 

@@ -259,3 +259,21 @@ def test_filtered_trending_reads_a_fixed_number_of_rows(
         response = alice_client.get("/trending/", {"cat": "cs.CL"})
 
     assert len(card_ids(response)) == min(size, 30)
+
+
+def test_categories_are_read_as_arxiv_writes_them(client, papers):
+    response = client.get(DAY_URL, {"cat": "CS.cl", "xcat": "cs.cv"})
+
+    assert card_ids(response) == [papers["language"].pk]
+    assert 'name="cat" value="cs.CL"' in text(response)
+
+
+def test_a_longer_subject_class_is_lower_case():
+    from papers.catalogue.filters import parse_categories
+
+    assert parse_categories("Physics.Optics COND-MAT.MES-HALL hep-th stat.ml") == (
+        "physics.optics",
+        "cond-mat.mes-hall",
+        "hep-th",
+        "stat.ML",
+    )
