@@ -7,8 +7,10 @@ HOST ?= 127.0.0.1
 # The embedded default is a development site; production sets DEBUG=false and its own SECRET_KEY.
 export DEBUG ?= true
 PORT ?= 8000
+# Digest emails and feeds link to the site they were made on: by default the one `make run` serves.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run setup test lint browser pandoc lock clean
+.PHONY: run setup test lint browser pandoc lock clean screenshots site-url digest-preview
 
 # The venv is re-synced whenever the lock file changes; pip checks every hash in it.
 $(VENV)/.installed: requirements.lock
@@ -44,6 +46,19 @@ test: $(VENV)/.installed browser pandoc
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory lint
+
+# The site URL links are made with (`make site-url PORT=8024`), and the digests that would be sent now,
+# printed with those links instead of sent.
+site-url:
+	@echo $(SITE_URL)
+
+digest-preview: $(VENV)/.installed
+	$(BIN)/python manage.py send_digests --dry-run
+
+# Screenshots of the main pages (1280 and 390 px, light and dark) from the site `make run PORT=…` serves,
+# into var/screenshots (not committed).
+screenshots: $(VENV)/.installed browser
+	$(BIN)/python -m bench.screenshots --base-url $(SITE_URL) --out var/screenshots
 
 # Regenerate requirements.lock after editing pyproject.toml.
 lock: $(VENV)/.installed

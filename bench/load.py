@@ -5,28 +5,18 @@
     .venv/bin/python -m bench.load [--seconds 15] [--soak-seconds 300] [--soak-rate 60] \\
         [--only 'feed, first' ...]
 
-Goals (issue 6, 2-core machine, 4 concurrent clients): the logged-in feed page, the paper page and the
-daily page at least 400 requests/s with p95 server latency at most 15 ms; search p95 at most 50 ms;
-upvote and save POSTs p95 at most 20 ms; a 5-minute run at a steady rate with zero errors and no growth
-of worker memory beyond 10%. "Server latency" is gunicorn's own request time (its access log, %(M)s
-ms), measured on the same requests wrk counts. wrk and gunicorn share the two cores, as on one box,
-and each run prints the CPU each process took per request (`run_wrk`). Requires Debian's `wrk`
-(apt-get install wrk).
+Bar (issue 21, 2-core machine, 4 concurrent clients): every page (feed, day, paper, trending, search,
+list) p95 server latency at most 30 ms and at least 100 requests/s; upvote and save POSTs p95 at most
+20 ms; a 5-minute run at a steady rate with zero errors and no growth of worker memory beyond 10%.
+"Server latency" is gunicorn's own request time (its access log, %(M)s ms), measured on the same requests
+wrk counts. wrk and gunicorn share the two cores, as on one box, and each run prints the CPU each process
+took per request (`run_wrk`). Requires Debian's `wrk` (apt-get install wrk).
 
-Pages are stored per reader in the shared cache once rendered (papers/page_cache.py), so one reader
-asking for the same pages again measures repeat visits. Each page is therefore measured twice: by one
-reader over and over ("repeat visits", what a reader reloading or paging back sees), and with every
-request from a different one of 4,000 logged-in readers ("first views": nothing stored for that reader
-yet; paper and daily pages are then a shared copy filled in for them, papers/shared_pages.py), which is
-what the catalogue costs when many readers each look once. The feed's first views are of 4,000 other
-readers whose page was prepared ahead (papers/feed_pages.py), as the nightly run has the workers do for
-every active reader: the run starts by preparing them with the real `manage.py prepare_feed_pages` and
-prints its time per page; "feed, first views, rendered" measures the readers without one (a reader whose
-change the re-rank has not caught up with yet, or who was not active), whose feed is rendered.
-Search likewise: "new queries" are asked once each, by a different reader each time (ranked, highlighted
-and carded from scratch), "repeated queries" are 200 queries asked once before (their ranking and
-highlights are shared between readers, papers/catalogue/search_results.py). Every run starts with the server's
-cache emptied, and checks that its readers really are logged in.
+Each page is measured by one reader over and over ("repeat visits") and with every request from a
+different one of 4,000 logged-in readers ("first views"); nothing is stored per reader, so the two
+differ only by what PostgreSQL has in memory. Search is measured with queries asked once each ("new
+queries") and with 200 queries asked again and again ("repeated queries"). Every run starts with the
+server's cache emptied, and checks that its readers really are logged in.
 """
 
 from __future__ import annotations
@@ -77,9 +67,6 @@ request = function()
 end
 """
 FIRST_VIEW_READERS = 4000
-# Readers whose first feed page was prepared ahead (papers.feed_pages), as the nightly run prepares it for
-# every active reader; apart from the FIRST_VIEW_READERS, whose feeds render.
-PREPARED_READERS = 4000
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -185,23 +172,12 @@ def reader_sessions(count: int) -> list[Reader]:
     for user in User.objects.filter(username__startswith="reader").order_by("pk")[:count]:
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "config.auth.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         key = str(session.session_key)
         readers.append(Reader(user.username, key, f"sessionid={key}; csrftoken={_get_new_csrf_string()}"))
     return readers
-
-
-def prepare_feed_pages(usernames: list[str], env: dict[str, str]) -> None:
-    """What the nightly run has the workers do for every active reader, for these readers, by the real
-    `manage.py prepare_feed_pages` on the server's settings; prints its time per page."""
-    with tempfile.NamedTemporaryFile("w", suffix=".txt") as arguments:
-        arguments.write("".join(f"--user\n{name}\n" for name in usernames))
-        arguments.flush()
-        command = [sys.executable, "manage.py", "prepare_feed_pages", f"@{arguments.name}"]
-        done = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-    print(f"feed pages prepared ahead: {done.stdout.strip()}", flush=True)
 
 
 def forget_sessions(keys: Iterable[str]) -> None:
@@ -211,8 +187,7 @@ def forget_sessions(keys: Iterable[str]) -> None:
 
 
 def ask_first(session: requests.Session, paths: list[str]) -> list[str]:
-    """`paths`, each requested once already: what a repeated query finds stored
-    (papers.catalogue.search_results)."""
+    """`paths`, each requested once already: what PostgreSQL keeps in memory for a repeated query."""
     for path in paths:
         session.get(f"{BASE}{path}", timeout=30).raise_for_status()
     return paths
@@ -387,7 +362,7 @@ def main() -> None:
 
     ensure_profiles()  # benchmark databases made before it was part of bench.population
     from bench.population import PASSWORD
-    from papers.models import Paper
+    from papers.models import Paper, ReadingList
 
     paper_paths = [
         f"/abs/{arxiv_id}/"
@@ -408,7 +383,7 @@ def main() -> None:
     paper_pks = list(Paper.objects.order_by("?").values_list("pk", flat=True)[:500])
 
     env = {**os.environ, **SERVER_ENV, "DATABASE_URL": args.database_url}
-    # Every run starts with nothing stored: no page, card, ranking or highlight from an earlier run.
+    # Every run starts with an empty cache (rate-limit counts of an earlier run).
     redis.Redis.from_url(SERVER_ENV["CACHE_URL"]).flushdb()
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
@@ -432,11 +407,12 @@ def main() -> None:
     )
     snapshot = ReaderSnapshot("reader00001")
     # reader00001 is the repeat visitor; the first views come from the others.
-    sessions = reader_sessions(1 + FIRST_VIEW_READERS + PREPARED_READERS)
-    cookies = [reader.cookie for reader in sessions[1 : 1 + FIRST_VIEW_READERS]]
-    prepared = sessions[1 + FIRST_VIEW_READERS :]
-    prepared_cookies = [reader.cookie for reader in prepared]
-    prepare_feed_pages([reader.username for reader in prepared], env)
+    sessions = reader_sessions(1 + FIRST_VIEW_READERS)
+    cookies = [reader.cookie for reader in sessions[1:]]
+    list_paths = [
+        f"/lists/{pk}/"
+        for pk in ReadingList.objects.filter(owner__username="reader00001").values_list("pk", flat=True)
+    ]
     try:
         wait_for_server()
         reader = log_in("reader00001", PASSWORD)
@@ -449,11 +425,13 @@ def main() -> None:
         scenarios: dict[str, tuple[Callable[[], list[str]], requests.Session | None, dict[str, str]]] = {
             "feed, repeat visits": (lambda: ["/feed/"], reader, {}),
             "feed, first views": (lambda: ["/feed/"], None, {}),
-            "feed, first views, rendered": (lambda: ["/feed/"], None, {}),
             "paper page, repeat visits": (lambda: paper_paths[:50], reader, {}),
             "paper page, first views": (lambda: paper_paths, None, {}),
             "daily page, repeat visits": (lambda: day_paths, reader, {}),
             "daily page, first views": (lambda: day_paths, None, {}),
+            "trending, repeat visits": (lambda: ["/trending/"], reader, {}),
+            "trending, first views": (lambda: ["/trending/"], None, {}),
+            "reading list, repeat visits": (lambda: list_paths or ["/lists/"], reader, {}),
             "search, new queries": (lambda: new_search_paths, None, {}),
             "search, repeated queries": (lambda: ask_first(reader, search_paths), reader, {}),
             "upvote POST": (
@@ -467,11 +445,8 @@ def main() -> None:
                 {"body": "add=default"},
             ),
         }
-        # Whose first views each run makes: the feed's are of readers with a prepared page, but for the
-        # run that measures rendering them.
-        readers = {name: cookies for name in scenarios} | {"feed, first views": prepared_cookies}
         results = [
-            run_wrk(name, paths(), session, args.seconds, log, pid, () if session else readers[name], **post)
+            run_wrk(name, paths(), session, args.seconds, log, pid, () if session else cookies, **post)
             for name, (paths, session, post) in scenarios.items()
             if not args.only or any(part in name for part in args.only)
         ]

@@ -82,17 +82,6 @@ TEMPLATES = [
             ],
         },
     },
-    # The paper cards and their controls only (papers/jinja_env.py says why). Second: every other
-    # template name is the Django engine's, and it remembers the names it does not have.
-    {
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates" / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {
-            "environment": "papers.jinja_env.environment",
-            "context_processors": ["django.contrib.auth.context_processors.auth"],
-        },
-    },
 ]
 
 DATABASES = {
@@ -108,32 +97,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # request seconds: without a timeout libpq waits for the server's first answer indefinitely. The
     # request then gets the 503 page (papers/middleware.py) well inside gunicorn's worker timeout.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-    # Only the cursors of papers.model_rows.planned_once_cursor prepare statements: the ORM's bind on
-    # the client and never do. A pooler in front of PostgreSQL must then keep prepared statements
-    # (PgBouncer: max_prepared_statements, or session pooling).
-    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every web and worker process (rate limits, locks); never per-process memory.
 CACHES = {"default": env.dj_cache_url("CACHE_URL", default="db://papershelf_cache")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # The same backend, without a new redis client per call (config/cache.py).
-    CACHES["default"]["BACKEND"] = "config.cache.RedisCache"
     # Redis down must not hold requests up: a host that does not answer at all would otherwise keep a
     # request waiting on the TCP connect for minutes. Pages need no cache; rate limits fail open while
     # it is unreachable (papers/ratelimits.py).
     CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 1, "socket_timeout": 1})
-# Whole pages kept per reader in the shared cache for at most this long (papers/page_cache.py; 0: off).
-# On by default only with Redis: on the database cache a stored page costs about what rendering it does.
-PAGE_CACHE_SECONDS = env.int(
-    "PAGE_CACHE_SECONDS",
-    60 if CACHES["default"]["BACKEND"] == "config.cache.RedisCache" else 0,
-)
-# Each active reader's first feed page, rendered by the workers that rank it and kept this long
-# (papers/feed_pages.py; 0: off). A day and a half: the nightly run prepares it again every day.
-FEED_PAGES_SECONDS = env.int("FEED_PAGES_SECONDS", 36 * 3600 if PAGE_CACHE_SECONDS else 0)
-# Readers who logged in or opened their feed within this many days get a prepared page.
-FEED_PAGES_ACTIVE_DAYS = env.int("FEED_PAGES_ACTIVE_DAYS", 30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -290,8 +262,6 @@ CONTENT_SECURITY_POLICY = {
 # X-Frame-Options, nosniff, Referrer-Policy and HSTS are set above; these make the rest explicit.
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-# Django's database sessions, read with a written-out query (config/sessions.py).
-SESSION_ENGINE = "config.sessions"
 # No script reads the CSRF cookie: htmx sends the token base.html renders into hx-headers.
 CSRF_COOKIE_HTTPONLY = True
 
@@ -310,10 +280,9 @@ INSTALLED_APPS += ["axes"]
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out pair is refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    # ModelBackend with the request's user read by a written-out query; Django's own after it only
-    # for the sessions it logged in before (config/auth.py).
-    "config.auth.ModelBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Only for sessions made before issue 21, which name it; logs nobody in (config/auth.py).
+    "config.auth.ModelBackend",
 ]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AXES_FAILURE_LIMIT = 5

@@ -6,8 +6,3 @@ from django.apps import AppConfig
 class PapersConfig(AppConfig):
     name = "papers"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from papers import page_cache
-
-        page_cache.connect_signals()

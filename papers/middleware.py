@@ -10,7 +10,7 @@ see only the path, and a new view would be one more place to remember.
 notes, feed tokens, upvotes, name in the header), so it says `Cache-Control: private, no-store` (Django's
 `never_cache` headers): no shared cache, proxy or browser keeps it. One rule here rather than a decorator
 on each private view: Django's own views (password change) and every new view are covered without anyone
-remembering, and a response built outside the view (a stored page) gets it too. Pages for visitors who
+remembering. Pages for visitors who
 are not logged in stay cacheable.
 
 `DatabaseUnavailableMiddleware`: what a request gets while the database cannot be reached, a quick 503

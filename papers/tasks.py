@@ -113,11 +113,3 @@ def send_digest(self, user_id: int, period_key: str) -> str:
             return "failed"
         logger.warning("send_digest: user %s for %s will be retried: %s", user_id, period_key, error)
         raise self.retry(exc=error, countdown=60 * 2**self.request.retries) from error
-
-
-@shared_task(ignore_result=True)
-def prepare_feed_pages(user_ids: list[int]) -> int:
-    """Render these readers' first feed pages ahead (papers.feed_pages); safe to run twice."""
-    from papers import feed_pages
-
-    return feed_pages.prepare_for(user_ids).pages

@@ -4,29 +4,24 @@ A feed page is one query over the user's rows for the current model version: pap
 the "since" day (the previous visit, or the last few days) first, best rank first, then the older ones
 worth catching up on, by rank. Papers the user dismissed or already keeps on a list are left out here,
 even though the re-rank drops them too: the read must be right in the seconds before the re-rank has run.
-Nothing here fits, loads or scores a model (ARCHITECTURE: serving is a read).
+The rule of what is in a reader's feed is Recommendation.objects.feed_for, shared with the digest and
+the private Atom feed. Nothing here fits, loads or scores a model (ARCHITECTURE: serving is a read).
 """
 
 from __future__ import annotations
 
 import datetime
 import enum
-import hashlib
-import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.cache import cache
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 
-from papers.model_rows import ModelColumns, planned_once_cursor
-from papers.models import Dismissal, Paper, Profile, ReadingList, ReadingListItem, Upvote
+from papers.models import Dismissal, Paper, Profile, ReadingListItem, Upvote
 from recommender.models import FeedImpression, ModelVersion, Recommendation, SimilarPaper
-
-logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 # The first visit (or one after the previous visit was forgotten) calls the last few days "new".
@@ -35,8 +30,6 @@ NEW_DAYS_WITHOUT_VISIT = 3
 # only moves when the last one is at least this old.
 VISIT_GAP = datetime.timedelta(hours=1)
 SIMILAR_PAPERS_SHOWN = 10
-# How long the shared cache remembers that a page's impressions are stored (see `record_impressions`).
-IMPRESSIONS_MEMO_SECONDS = 24 * 3600
 # Ids a client may send back as "already on my page"; the stored ranking is 200 deep.
 MAX_EXCLUDED = 500
 
@@ -124,92 +117,10 @@ def mark_feed_visit(profile: Profile, *, now: datetime.datetime | None = None) -
     return since
 
 
-# A feed visit's profile read and its visit mark as one statement (papers.model_rows): the row as it
-# was while the last visit is less than VISIT_GAP old, else as the UPDATE marked it. No row: no profile
-# yet. The UPDATE's condition is re-checked on the locked row, so two tabs opening the feed at once move
-# the visit once (the other tab reads the row as it was, and computes the same `since`).
-_VISIT_SQL = """
-WITH visit AS (
-    UPDATE {profile} SET feed_previous_visit_at = feed_visited_at, feed_visited_at = %(now)s
-    WHERE user_id = %(user)s AND (feed_visited_at IS NULL OR feed_visited_at <= %(due)s)
-    RETURNING *
-)
-SELECT {columns} FROM visit p
-UNION ALL
-SELECT {columns} FROM {profile} p WHERE p.user_id = %(user)s AND NOT EXISTS (SELECT 1 FROM visit)
-"""
-_PROFILE = ModelColumns(Profile, "p")
-
-
 def visit_feed(user: User, *, now: datetime.datetime | None = None) -> tuple[Profile, datetime.date]:
-    """The reader's profile and this visit's `since` day, the visit recorded (`mark_feed_visit`).
-
-    One query on PostgreSQL where the ORM took two (and ~0.4 ms of CPU to build them); elsewhere, or
-    for a reader without a profile yet, `Profile.for_user` and `mark_feed_visit`.
-    """
-    now = now or timezone.now()
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Profile._meta.db_table)
-        sql = _VISIT_SQL.format(profile=table, columns=_PROFILE.select(connection))
-        profiles = _PROFILE.fetch(connection, sql, {"now": now, "user": user.pk, "due": now - VISIT_GAP})
-        if profiles:
-            return profiles[0], feed_since(profiles[0], now=now)
+    """The reader's profile and this visit's `since` day, the visit recorded (`mark_feed_visit`)."""
     profile = Profile.for_user(user)
     return profile, mark_feed_visit(profile, now=now)
-
-
-# The feed's page query, written out (papers.model_rows: the ORM spent longer building and compiling it
-# than PostgreSQL spent running it). It orders the user's rows on their own columns and the paper's
-# listing day, and only then reads the page's papers: ordered over full paper rows, PostgreSQL read all
-# 200 papers of a ranking to return 21. Papers the user dismissed or keeps on a list are left out by
-# NOT EXISTS on the (user, paper) / (list, paper) indexes.
-_PAGE_SQL = """
-WITH page AS (
-    SELECT r.id, CASE WHEN p.listed_on >= %(since)s THEN 1 ELSE 0 END AS is_new
-    FROM {recommendation} r
-    JOIN {version} v ON v.id = r.version_id
-    JOIN {paper} p ON p.id = r.paper_id
-    WHERE r.user_id = %(user)s AND v.is_current = %(current)s
-      {not_dismissed}
-      AND NOT EXISTS (
-          SELECT 1 FROM {item} i JOIN {reading_list} l ON l.id = i.reading_list_id
-          WHERE l.owner_id = %(user)s AND i.paper_id = r.paper_id
-      )
-      {condition}
-    ORDER BY is_new DESC, r.rank, r.id
-    LIMIT %(limit)s OFFSET %(offset)s
-)
-SELECT page.is_new, {columns}
-FROM page
-JOIN {recommendation} r ON r.id = page.id
-JOIN {paper} p ON p.id = r.paper_id
-LEFT JOIN {paper} rp ON rp.id = r.reason_paper_id
-ORDER BY page.is_new DESC, r.rank, r.id
-"""
-# Papers the reader dismissed, left out (`column` is the paper's id in the query).
-_NOT_DISMISSED = (
-    "AND NOT EXISTS (SELECT 1 FROM {dismissal} d WHERE d.user_id = %(user)s AND d.paper_id = {column})"
-)
-_RECOMMENDATION = ModelColumns(Recommendation, "r")
-# Cards never show the search vector; the reason only needs the related paper's title and address (and
-# its edit time, which tells a feed page prepared ahead that the title changed: papers.feed_pages).
-_PAPER = ModelColumns(Paper, "p", defer={"search_vector"})
-_REASON_PAPER = ModelColumns(Paper, "rp", fields={"id", "arxiv_id", "title", "updated_at"})
-
-
-def _tables() -> dict[str, str]:
-    """The tables the written-out queries name, quoted for the database in use."""
-    models_by_name: dict[str, type[models.Model]] = {
-        "recommendation": Recommendation,
-        "version": ModelVersion,
-        "paper": Paper,
-        "dismissal": Dismissal,
-        "item": ReadingListItem,
-        "reading_list": ReadingList,
-        "similar": SimilarPaper,
-    }
-    quote = connection.ops.quote_name
-    return {name: quote(model._meta.db_table) for name, model in models_by_name.items()}
 
 
 def _feed_entries(
@@ -222,47 +133,19 @@ def _feed_entries(
     paper_id: int | None = None,
 ) -> list[FeedEntry]:
     """The user's feed in order, new since `since` first, each part by rank: `limit` entries from
-    `offset`, without `exclude_paper_ids`; only `paper_id`'s entry, if given."""
-    params: dict[str, Any] = {
-        "since": since,
-        "user": user.pk,
-        "current": True,
-        "limit": limit,
-        "offset": offset,
-    }
-    conditions = []
+    `offset`, without `exclude_paper_ids`; only `paper_id`'s entry, if given. One query."""
+    is_new = models.Case(
+        models.When(paper__listed_on__gte=since, then=models.Value(True)),
+        default=models.Value(False),
+        output_field=models.BooleanField(),
+    )
+    rows = Recommendation.objects.feed_for(user).annotate(is_new=is_new).order_by("-is_new", "rank", "pk")
     excluded = list(exclude_paper_ids)[:MAX_EXCLUDED]
     if excluded:
-        # One parameter per id (SQLite has no arrays); at most MAX_EXCLUDED of them.
-        names = [f"x{index}" for index in range(len(excluded))]
-        params |= dict(zip(names, excluded, strict=True))
-        conditions.append(f"AND r.paper_id NOT IN ({', '.join(f'%({name})s' for name in names)})")
+        rows = rows.exclude(paper_id__in=excluded)
     if paper_id is not None:
-        params["paper"] = paper_id
-        conditions.append("AND r.paper_id = %(paper)s")
-    tables = _tables()
-    sql = _PAGE_SQL.format(
-        not_dismissed=_NOT_DISMISSED.format(column="r.paper_id", **tables),
-        condition=" ".join(conditions),
-        columns=", ".join(part.select(connection) for part in (_RECOMMENDATION, _PAPER, _REASON_PAPER)),
-        **tables,
-    )
-    load_recommendation = _RECOMMENDATION.loader(connection)
-    load_paper = _PAPER.loader(connection)
-    load_reason_paper = _REASON_PAPER.loader(connection)
-    paper_start = 1 + len(_RECOMMENDATION)
-    reason_start = paper_start + len(_PAPER)
-    with planned_once_cursor(connection) as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    entries = []
-    for row in rows:
-        recommendation = load_recommendation(row[1:paper_start])
-        recommendation.paper = load_paper(row[paper_start:reason_start])
-        reason = row[reason_start:]
-        recommendation.reason_paper = load_reason_paper(reason) if reason[0] is not None else None
-        entries.append(FeedEntry(recommendation=recommendation, is_new=bool(row[0])))
-    return entries
+        rows = rows.filter(paper_id=paper_id)
+    return [FeedEntry(recommendation=row, is_new=row.is_new) for row in rows[offset : offset + limit]]
 
 
 def feed_entry(user: User, paper: Paper, *, since: datetime.date) -> FeedEntry | None:
@@ -299,43 +182,10 @@ def feed_page(
 
 
 def record_impressions(user: User, papers: Sequence[Paper]) -> None:
-    """Remember what the user was shown (the digest skips it): one INSERT, repeats ignored.
-
-    A refresh shows the same page again, and its INSERT (~1.3 ms on PostgreSQL) would add nothing. So
-    the shared cache remembers which pages are stored, by user and paper ids: that a page's impressions
-    are stored never stops being true (rows are only ever added), so an entry cannot go stale. Without
-    the cache every page is written, as before.
-    """
-    if not papers:
-        return
-    ids = ",".join(str(pk) for pk in sorted(paper.pk for paper in papers))
-    key = f"impressions:{user.pk}:{hashlib.blake2b(ids.encode(), digest_size=12).hexdigest()}"
-    try:
-        if cache.get(key):
-            return
-    except Exception:
-        logger.warning("cache unavailable; recording feed impressions without it")
-    _insert_impressions(user, [paper.pk for paper in papers])
-    try:
-        cache.set(key, True, IMPRESSIONS_MEMO_SECONDS)
-    except Exception:
-        logger.warning("cache unavailable; feed impressions recorded but not remembered")
-
-
-def _insert_impressions(user: User, paper_ids: list[int]) -> None:
-    if connection.vendor != "postgresql":
+    """Remember what the user was shown (the digest skips it): one INSERT, repeats ignored."""
+    if papers:
         FeedImpression.objects.bulk_create(
-            [FeedImpression(user=user, paper_id=pk) for pk in paper_ids], ignore_conflicts=True
-        )
-        return
-    # One statement on its own: bulk_create builds a model instance per paper and wraps its INSERT in
-    # a transaction (BEGIN, INSERT, COMMIT), 3.1 ms for a feed page against 1.3 ms for this.
-    table = connection.ops.quote_name(FeedImpression._meta.db_table)
-    with planned_once_cursor(connection) as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (user_id, paper_id, seen_at) SELECT %s, unnest(%s::bigint[]), %s "
-            "ON CONFLICT DO NOTHING",
-            [user.pk, paper_ids, timezone.now()],
+            [FeedImpression(user=user, paper=paper) for paper in papers], ignore_conflicts=True
         )
 
 
@@ -362,24 +212,6 @@ def trending_papers(user: Any, *, limit: int = PAGE_SIZE) -> list[Paper]:
     return list(Paper.objects.visible_to(user).trending()[:limit])
 
 
-# A paper's similar papers, written out as the feed's page query is (papers.model_rows): the ORM took
-# ~4 ms to build and compile what PostgreSQL answers in ~0.3 ms, on every render of a paper page.
-_SIMILAR_SQL = """
-SELECT {columns}
-FROM {similar} s
-JOIN {paper} p ON p.id = s.similar_id
-WHERE s.paper_id = %(paper)s
-  AND s.version_id = (
-      SELECT newest.version_id FROM {similar} newest JOIN {version} v ON v.id = newest.version_id
-      WHERE newest.paper_id = %(paper)s AND v.status IN ({served})
-      ORDER BY newest.version_id DESC LIMIT 1
-  )
-  {condition}
-ORDER BY s.rank, s.id
-LIMIT %(limit)s
-"""
-
-
 def similar_papers(paper: Paper, *, user: Any = None, limit: int = SIMILAR_PAPERS_SHOWN) -> list[Paper]:
     """`paper`'s nearest papers, closest first, without the user's dismissed ones.
 
@@ -387,17 +219,14 @@ def similar_papers(paper: Paper, *, user: Any = None, limit: int = SIMILAR_PAPER
     the newest list among finished runs, not necessarily the current version's. One query, on the
     (paper, version, rank) index.
     """
-    params: dict[str, Any] = {"paper": paper.pk, "limit": limit}
-    params |= {f"served{index}": status for index, status in enumerate(ModelVersion.SERVED)}
-    tables = _tables()
-    condition = ""
-    if getattr(user, "is_authenticated", False):
-        params["user"] = user.pk
-        condition = _NOT_DISMISSED.format(column="s.similar_id", **tables)
-    sql = _SIMILAR_SQL.format(
-        columns=_PAPER.select(connection),
-        served=", ".join(f"%(served{index})s" for index in range(len(ModelVersion.SERVED))),
-        condition=condition,
-        **tables,
+    newest = (
+        SimilarPaper.objects.filter(paper=paper, version__status__in=ModelVersion.SERVED)
+        .order_by("-version_id")
+        .values("version_id")[:1]
     )
-    return _PAPER.fetch(connection, sql, params)
+    rows = SimilarPaper.objects.filter(paper=paper, version_id=models.Subquery(newest))
+    if getattr(user, "is_authenticated", False):
+        dismissed = Dismissal.objects.filter(user=user, paper=models.OuterRef("similar"))
+        rows = rows.filter(~models.Exists(dismissed))
+    rows = rows.select_related("similar").defer("similar__search_vector").order_by("rank", "pk")
+    return [row.similar for row in rows[:limit]]

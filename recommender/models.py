@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -57,6 +59,29 @@ class ModelVersion(models.Model):
         return f"model v{self.pk} ({self.status})"
 
 
+class RecommendationQuerySet(models.QuerySet["Recommendation"]):
+    def feed_for(self, user: Any) -> RecommendationQuerySet:
+        """The reader's feed: their rows of the current model, best first, without the papers they
+        marked "not interested" or keep on a list (the re-rank drops those too, but the read must be
+        right in the seconds before it has run). Paper and reason paper come in the same query.
+
+        The one definition of "this reader's recommendations": the feed page, the digest and the
+        private Atom feed all read it.
+        """
+        from papers.models import Dismissal, ReadingListItem
+
+        dismissed = Dismissal.objects.filter(user=user, paper=models.OuterRef("paper"))
+        on_a_list = ReadingListItem.objects.filter(reading_list__owner=user, paper=models.OuterRef("paper"))
+        return (
+            self.filter(user=user, version__is_current=True)
+            .filter(~models.Exists(dismissed), ~models.Exists(on_a_list))
+            .select_related("paper", "reason_paper")
+            # Cards never show the search vector; a reason shows only its paper's title and address.
+            .defer("paper__search_vector", "reason_paper__search_vector", "reason_paper__abstract")
+            .order_by("rank", "pk")
+        )
+
+
 class Recommendation(models.Model):
     """A user's precomputed ranking for one model version, with the reason shown on the card."""
 
@@ -79,6 +104,8 @@ class Recommendation(models.Model):
         "papers.Paper", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reason_terms = models.JSONField(default=list, blank=True)
+
+    objects = RecommendationQuerySet.as_manager()
 
     class Meta:
         constraints = [

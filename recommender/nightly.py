@@ -23,7 +23,6 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from papers import feed_pages
 from papers.bulk_insert import copy_rows
 from recommender import artifact_store
 from recommender.dataset import Signals, load_catalogue, load_signals
@@ -92,9 +91,6 @@ def train_and_publish(*, today: datetime.date | None = None) -> ModelVersion:
             raise
         _retire_old_versions()
         _vacuum_churned_tables(version)
-    # The new model's feeds, rendered ahead for the readers likely to open them (papers.feed_pages), by
-    # whichever workers are free; the lock is not needed for that.
-    feed_pages.prepare_later(feed_pages.active_readers())
     return version
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 from django.db import transaction
 
-from papers import feed_pages, page_cache
 from recommender import artifact_store
 from recommender.dataset import Catalogue, load_signals
 from recommender.models import ModelVersion, RerankRequest
@@ -29,12 +28,6 @@ def rerank_user(user_id: int) -> None:
         users = UserBlock([user_id], signals.interactions.positives, signals.interactions.negatives, profiles)
         rows = explained_rows(serving.model, users, paper_ids=serving.paper_ids, version_id=version.pk)
         replace_user_recommendations(user_id, version.pk, rows)
-        page_cache.touch_viewer(user_id)
-        # Whoever ranks a reader's feed renders its first page too (papers.feed_pages). With the cache
-        # unreachable, a page prepared before this re-rank may still be there, behind it: the re-rank is
-        # not done, and its outbox row stays for the drain to run it again (recommender.outbox).
-        if feed_pages.prepare_for([user_id]).not_kept:
-            return
     if requested is not None:
         # Clear only the request we served: one that arrived meanwhile must run again.
         with transaction.atomic():

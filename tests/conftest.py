@@ -45,23 +45,6 @@ def cache_off_the_database(settings):
         }
 
 
-@pytest.fixture
-def pages_stored(settings):
-    """Stored pages, shared copies and shared search work on (papers.page_cache, papers.shared_pages,
-    papers.catalogue.search_results),
-    on whatever cache the suite runs with (Redis in CI, the database cache on
-    SQLite)."""
-    settings.PAGE_CACHE_SECONDS = 60
-
-
-@pytest.fixture
-def pages_rendered(settings):
-    """For tests that count what rendering a page costs: no page is served from, or stored in, the page
-    cache (papers/page_cache.py; tests/catalogue/test_page_cache.py counts what serving a stored one
-    costs)."""
-    settings.PAGE_CACHE_SECONDS = 0
-
-
 @pytest.fixture(autouse=True)
 def _eager_celery(request):
     """Run tasks in-process unless a test is marked `real_broker` (those talk to the real broker)."""

@@ -1,4 +1,4 @@
-"""Sessions: Django's database sessions, read by config/sessions.py's own query."""
+"""Sessions: Django's database sessions keep a reader logged in, and an expired or unknown one does not."""
 
 from __future__ import annotations
 

@@ -14,14 +14,14 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from papers import page_cache
-from papers.models import Dismissal, Paper, ReadingList, ReadingListItem, Upvote
+from papers.models import DigestSubscription, Dismissal, Paper, Profile, ReadingList, ReadingListItem, Upvote
 
 FORMAT_VERSION = 1
 
 
 def account_data(user: User) -> dict[str, Any]:
-    """Everything about `user`: account, reading lists with items, upvotes, dismissals.
+    """Everything about `user`: account, reading lists with items, upvotes, dismissals, onboarding topics
+    and digest settings.
 
     The feed token is left out on purpose: it is a password for the private export URLs, and a
     downloaded file travels further than the account page.
@@ -70,6 +70,33 @@ def account_data(user: User) -> dict[str, Any]:
         "reading_lists": lists,
         "upvotes": _paper_events(Upvote.objects.filter(user=user).order_by("created_at", "pk")),
         "dismissals": _paper_events(Dismissal.objects.filter(user=user).order_by("created_at", "pk")),
+        "onboarding": _onboarding(user),
+        "digest": _digest(user),
+    }
+
+
+def _onboarding(user: User) -> dict[str, Any]:
+    """The topics (their terms) picked or typed at onboarding, which shape the feed."""
+    profile = Profile.objects.filter(user=user).only("interests", "onboarded_at").first()
+    return {
+        "topics": list(profile.interests or []) if profile else [],
+        "onboarded_at": profile.onboarded_at if profile else None,
+    }
+
+
+def _digest(user: User) -> dict[str, Any] | None:
+    """The email digest settings; None for a reader who never opened them."""
+    subscription = DigestSubscription.objects.filter(user=user).first()
+    if subscription is None:
+        return None
+    return {
+        "enabled": subscription.enabled,
+        "frequency": subscription.frequency,
+        "hour": subscription.hour,
+        "weekday": subscription.weekday,
+        "time_zone": subscription.time_zone,
+        "papers_per_email": subscription.size,
+        "updated_at": subscription.updated_at,
     }
 
 
@@ -81,8 +108,6 @@ def account_delete(*, user: User) -> None:
         # missing user. Upvote rows cascade away without touching the denormalized count, hence this.
         list(get_user_model()._default_manager.select_for_update().filter(pk=user.pk).values_list("pk"))
         Paper.objects.filter(upvotes__user=user).update(upvote_count=F("upvote_count") - 1)
-        # Stored pages that show these counts (papers.page_cache).
-        page_cache.touch_papers(Upvote.objects.filter(user=user).values_list("paper_id", flat=True))
         user.delete()
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 
-from papers import page_cache
 from papers.catalogue.filters import PaperFilters
 from papers.catalogue.search import matching
 from papers.models import Alert, AlertMatch, Paper, PaperAuthor
@@ -68,7 +67,4 @@ def match_new_papers(paper_ids: Collection[int]) -> int:
     before = AlertMatch.objects.filter(paper_id__in=ids).count()
     AlertMatch.objects.bulk_create(matches, ignore_conflicts=True)
     added = AlertMatch.objects.filter(paper_id__in=ids).count() - before
-    # A reader's stored feed page must show their new matches (papers.page_cache).
-    for user_id in {match.alert.user_id for match in matches}:
-        page_cache.touch_viewer(user_id)
     return added

@@ -1,8 +1,8 @@
 """reverse() for the URLs every paper card carries, remembered.
 
 A card holds about ten of them (its page, upvote, save, new list, not interested), and Django's reverse
-costs some 40 µs each (resolver lookups, a regex check of the candidate): with the cards rendered by
-Jinja2, a third of building a card nobody has looked at lately. The answer depends only on the URL name,
+costs some 40 µs each (resolver lookups, a regex check of the candidate), some two hundred times on a page
+of cards. The answer depends only on the URL name,
 the arguments, the URL configuration and the script prefix, all of which are in the keys, so a
 remembered URL is never wrong; the memory is bounded and per process (a few MB at most), like Django's
 own resolver caches.

@@ -24,7 +24,6 @@ from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 from django.utils.html import format_html, format_html_join
 
 from papers.alerts.reads import alert_feed_papers
-from papers.digest.selection import personalized_feed
 from papers.models import Alert, Paper, Profile, ReadingList, ReadingListItem
 from papers.templatetags.paper_tags import author_summary
 from recommender.models import Recommendation
@@ -188,7 +187,7 @@ class PersonalFeed(PaperFeed):
         return PERSONAL_FEED_PAGE
 
     def items(self, user: User) -> list[Recommendation]:
-        return list(personalized_feed(user)[:PERSONAL_LIMIT])
+        return list(Recommendation.objects.feed_for(user).select_related("version")[:PERSONAL_LIMIT])
 
     def paper(self, item: Recommendation) -> Paper:
         return item.paper

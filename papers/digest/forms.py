@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from papers.digest.schedule import time_zone_names
@@ -19,12 +21,17 @@ class TimeZoneSelect(forms.Select):
     template_name = "digest/_time_zone_select.html"
 
 
+# The frequency is the switch: a checkbox beside it let "Daily" with the box unticked save "no digest".
+OFF = "off"
+FREQUENCIES = [(OFF, "No digest"), *DigestSubscription.Frequency.choices]
+
+
 class DigestSettingsForm(forms.ModelForm):
-    enabled = forms.BooleanField(label="Email me a digest of new papers picked for me", required=False)
     frequency = forms.ChoiceField(
-        choices=DigestSubscription.Frequency.choices,
+        label="Send me a digest",
+        choices=FREQUENCIES,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose daily or weekly."},
+        error_messages={"invalid_choice": "Choose no digest, daily or weekly."},
     )
     hour = forms.TypedChoiceField(
         label="At",
@@ -34,7 +41,7 @@ class DigestSettingsForm(forms.ModelForm):
         error_messages={"invalid_choice": "Choose an hour from 0 to 23."},
     )
     weekday = forms.TypedChoiceField(
-        label="On (weekly digest)",
+        label="On",
         choices=WEEKDAYS,
         coerce=int,
         error_messages={"invalid_choice": "Choose a day of the week."},
@@ -58,4 +65,21 @@ class DigestSettingsForm(forms.ModelForm):
 
     class Meta:
         model = DigestSubscription
-        fields = ["enabled", "frequency", "hour", "weekday", "time_zone", "size"]
+        # `frequency` is the form's own field (it has a third value, "off"), written by subscription_values.
+        fields = ["hour", "weekday", "time_zone", "size"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("frequency", self.instance.frequency if self.instance.enabled else OFF)
+        if self.instance.pk is None:
+            # A first subscription starts in the reader's own zone: keys.js reads it from the browser.
+            self.fields["time_zone"].widget.attrs["data-browser-time-zone"] = ""
+
+    def subscription_values(self) -> dict[str, Any]:
+        """The model's fields from a valid form: "No digest" turns it off and keeps the rest as it was."""
+        values = dict(self.cleaned_data)
+        frequency = values.pop("frequency")
+        values["enabled"] = frequency != OFF
+        if frequency != OFF:
+            values["frequency"] = frequency
+        return values

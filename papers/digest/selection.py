@@ -1,11 +1,8 @@
-"""What the digest and the personalized Atom feed show: reads of stored Recommendation rows, never a model.
-
-The personalized feed is the user's recommendations from the current model version in rank order, minus
-papers they marked "not interested" (the rule of PaperQuerySet.visible_to) and papers already on one of
-their lists. The digest is the top of that feed minus what they have already seen in the feed page
-(FeedImpression) and what an earlier digest sent or may have sent (DigestItem of a SENDING/SENT digest).
-New papers the reader's alerts matched come first, marked with the alerts' names; saved papers that
-got a new arXiv version since the last digest are listed apart ("updated to v2 on <date>").
+"""What the digest shows: the top of the reader's feed (Recommendation.objects.feed_for) minus what they
+have already seen on the feed page (FeedImpression) and what an earlier digest sent or may have sent
+(DigestItem of a SENDING/SENT digest). A read of stored rows, never a model. New papers the reader's
+alerts matched come first, marked with the alerts' names; saved papers that got a new arXiv version
+since the last digest are listed apart ("updated to v2 on <date>").
 """
 
 from __future__ import annotations
@@ -13,28 +10,15 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from papers.alerts.reads import AlertEntry, digest_alert_entries
-from papers.models import Digest, DigestItem, Dismissal, Paper, ReadingListItem
+from papers.models import Digest, DigestItem, Paper
 from recommender.models import FeedImpression, Recommendation
 
 # Without an earlier digest, the updates of the last week are news.
 UPDATES_WITHOUT_DIGEST_DAYS = 7
-
-
-def personalized_feed(user: User) -> QuerySet[Recommendation]:
-    """The user's feed, best first, with paper and reason paper loaded: one query when evaluated."""
-    dismissed = Dismissal.objects.filter(user=user, paper=OuterRef("paper"))
-    on_a_list = ReadingListItem.objects.filter(reading_list__owner=user, paper=OuterRef("paper"))
-    return (
-        Recommendation.objects.filter(user=user, version__is_current=True)
-        .filter(~Exists(dismissed), ~Exists(on_a_list))
-        .select_related("paper", "reason_paper", "version")
-        .defer("paper__search_vector", "reason_paper__search_vector", "reason_paper__abstract")
-        .order_by("rank")
-    )
 
 
 def digest_recommendations(user: User, *, size: int) -> list[Recommendation]:
@@ -45,7 +29,7 @@ def digest_recommendations(user: User, *, size: int) -> list[Recommendation]:
         digest__status__in=[Digest.Status.SENDING, Digest.Status.SENT],
         paper=OuterRef("paper"),
     )
-    return list(personalized_feed(user).filter(~Exists(seen), ~Exists(mailed))[:size])
+    return list(Recommendation.objects.feed_for(user).filter(~Exists(seen), ~Exists(mailed))[:size])
 
 
 # A digest's entries: recommendations and alert matches both carry `paper`, `paper_id` and

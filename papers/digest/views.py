@@ -33,8 +33,9 @@ def digest_settings(request: HttpRequest) -> HttpResponse:
     form = DigestSettingsForm(request.POST if request.method == "POST" else None, instance=subscription)
     if form.is_valid():
         # update_or_create, not form.save(): two tabs saving a first subscription at once both succeed.
-        DigestSubscription.objects.update_or_create(user=user, defaults=form.cleaned_data)
-        if form.cleaned_data["enabled"]:
+        values = form.subscription_values()
+        DigestSubscription.objects.update_or_create(user=user, defaults=values)
+        if values["enabled"]:
             messages.success(request, "Saved. Your digest will arrive at the time you chose.")
         else:
             messages.success(request, "Saved. You will not receive a digest.")

@@ -18,7 +18,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from papers import page_cache
 from papers.importers.bulk_insert import insert_papers
 from papers.importers.records import InvalidRecord, Malformed, PaperRecord, ParsedItem, clean_record
 from papers.importers.report import ImportReport, Rejection
@@ -50,9 +49,6 @@ _PRECISION_RANK: dict[str, int] = {
     Paper.DatePrecision.MONTH: 1,
     Paper.DatePrecision.DAY: 2,
 }
-# What a search matches and orders by (papers.catalogue.search): a change to any of them reorders
-# stored rankings.
-RANKED_FIELDS = frozenset({"title", "abstract", "authors", "listed_on"})
 ORIGIN_MAX_CHARS = 500
 _T = TypeVar("_T")
 
@@ -174,11 +170,6 @@ def _write_batch(batch: list[PaperRecord], origin: str, report: ImportReport) ->
         PaperAuthor.replace_for([(paper.pk, paper.authors) for paper in authored], new=True)
         _match_alerts_on_commit([paper.pk for paper in new_papers if paper.listed_on and paper.pk])
         PaperAuthor.replace_for([(pk, paper.authors) for pk, paper in renamed.items()])
-        if new_papers or changed_fields & RANKED_FIELDS:
-            # New papers join day listings and search results: pages and rankings stored before them
-            # are stale, as are rankings when a paper's searched text or listing day changed. (Any
-            # other change to a paper is noticed by the stored page itself: see papers.page_cache.)
-            page_cache.touch_catalogue()
 
 
 def _match_alerts_on_commit(paper_ids: list[int]) -> None:

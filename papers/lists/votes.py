@@ -6,7 +6,6 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from papers import page_cache
 from papers.models import Dismissal, Paper, Upvote
 from papers.signals import notify_user_signals_changed
 
@@ -21,7 +20,6 @@ def paper_upvote(*, user: User, paper: Paper) -> bool:
         with transaction.atomic():
             Upvote.objects.create(user=user, paper=paper)
             Paper.objects.filter(pk=paper.pk).update(upvote_count=F("upvote_count") + 1)
-            page_cache.touch_papers([paper.pk])
             notify_user_signals_changed(user.pk)
     except IntegrityError:
         return False
@@ -34,7 +32,6 @@ def paper_unvote(*, user: User, paper: Paper) -> bool:
         deleted, _ = Upvote.objects.filter(user=user, paper=paper).delete()
         if deleted:
             Paper.objects.filter(pk=paper.pk).update(upvote_count=F("upvote_count") - 1)
-            page_cache.touch_papers([paper.pk])
             notify_user_signals_changed(user.pk)
     return bool(deleted)
 

@@ -1,22 +1,31 @@
-"""Filters and tags for showing papers in Django templates: author lines, page links, and the cards
-(papers/cards.py; their templates are Jinja2, papers/jinja_env.py)."""
+"""Filters and tags for showing papers in Django templates: author lines, page links, and the parts of a
+paper card (templates/papers/_paper_card.html) that are easier said in Python."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+import unicodedata
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.http import HttpRequest
-from django.template.loader import get_template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
-from papers import cards, shared_pages
+from papers.catalogue import paper_urls
 from papers.catalogue.authors import author_url
+from papers.catalogue.search import highlight
+from papers.feed.user_state import CardState, UserPaperState
 from papers.models import Paper
 
+if TYPE_CHECKING:
+    from recommender.feed_query import FeedEntry
+
 register = template.Library()
+
+# A card shows the start of the abstract; CSS clips it to three lines, this only keeps the page small.
+ABSTRACT_CHARS = 600
 
 
 @register.filter
@@ -70,37 +79,72 @@ def page_url(context: dict[str, Any], number: int) -> str:
     return f"{request.path}?{query}" if query else request.path
 
 
-@register.simple_tag(takes_context=True)
-def paper_actions(context: template.Context) -> SafeString:
-    """`{% paper_actions %}`: the upvote and save controls of `paper` (papers/_paper_actions.html, a
-    Jinja2 template like the cards it is part of, which {% include %} cannot reach)."""
-    if shared_pages.rendering(context["request"]) is not None:
-        # A copy shared by every reader: the reader's parts are slots, filled like a card's.
-        return cards.shared_paper_actions(context, context["paper"])
-    actions = get_template("papers/_paper_actions.html")
-    # Autoescaped by Jinja2, as every card is.
-    values = {str(name): value for name, value in context.flatten().items()}
-    # Without the request: the Jinja2 engine would add a `csrf_token` that masks the secret anew for
-    # each form (32 system random draws apiece, six forms); this page's own token (in `values`, with
-    # the request and the user) serves them all.
-    return mark_safe(actions.render(values))
+@register.simple_tag
+def paper_url(name: str, pk: int) -> str:
+    """`{% paper_url 'papers:paper_upvote' paper.pk as url %}`: reverse() for a card's URLs, remembered
+    (papers.paper_urls: a page of cards carries some two hundred of them)."""
+    return paper_urls.paper_url(name, pk)
 
 
 @register.simple_tag(takes_context=True)
-def paper_cards(context: Any, papers: Any) -> list[SafeString]:
-    """`{% paper_cards papers as cards %}`: the papers' cards, from the shared cache (papers.cards)."""
-    return cards.paper_cards(context, papers)
+def paper_state(context: template.Context, paper: Paper) -> CardState:
+    """`{% paper_state paper as state %}`: the viewer's upvote and saves for one card, from the
+    `user_state` the view read for all the papers it shows. A view that forgot to pass one still renders
+    correct cards, at a few queries per card; each page's query count test is what catches that."""
+    state = context.get("user_state")
+    if not isinstance(state, UserPaperState):
+        state = UserPaperState.for_papers(context.get("user"), [paper])
+    return state.card(paper)
 
 
-@register.simple_tag(takes_context=True)
-def feed_cards(context: Any, entries: Any) -> list[SafeString]:
-    """`{% feed_cards page.entries as cards %}`: a feed page's cards, from the shared cache (papers.cards)."""
-    return cards.feed_cards(context, entries)
+def clipped(text: str, length: int) -> str:
+    """Django's truncatechars: `text` cut to `length` characters, "…" included, without Truncator's walk
+    through the text in Python (most of a feed card's render for a 600-character abstract).
+
+    Combining marks count as nothing to Truncator; a text whose first `length` + 1 characters hold
+    one goes to Truncator itself (a test holds the two equal on any text).
+    """
+    text = unicodedata.normalize("NFC", text)
+    if len(text) <= length:
+        return text
+    if length < 2 or any(map(unicodedata.combining, text[: length + 1])):
+        return Truncator(text).chars(length)
+    return f"{text[: length - 1]}…"
 
 
-@register.simple_tag(takes_context=True)
-def alert_cards(context: Any, entries: Any) -> list[tuple[Any, SafeString]]:
-    """`{% alert_cards alert_entries as cards %}`: (entry, card) for each paper the reader's alerts
-    matched (papers.alerts.reads), cards as any listing's."""
-    entries = list(entries)
-    return list(zip(entries, cards.paper_cards(context, [entry.paper for entry in entries]), strict=True))
+@register.simple_tag
+def card_title(paper: Paper) -> SafeString:
+    """A card's title, highlighted for a search result (only search results carry a headline)."""
+    if headline := getattr(paper, "title_headline", ""):
+        return highlight(headline)
+    return conditional_escape(paper.title)
+
+
+@register.simple_tag
+def card_abstract(paper: Paper) -> SafeString:
+    """A card's abstract: a search result's excerpt with highlights, else the abstract's start."""
+    if headline := getattr(paper, "abstract_headline", ""):
+        return format_html(
+            '<p class="paper-card__abstract paper-card__abstract--excerpt">{}</p>', highlight(headline)
+        )
+    if paper.abstract:
+        return format_html('<p class="paper-card__abstract">{}</p>', clipped(paper.abstract, ABSTRACT_CHARS))
+    return mark_safe("")
+
+
+@register.simple_tag
+def feed_reason(entry: FeedEntry) -> SafeString:
+    """Why a paper is in the feed, linking the related paper's title."""
+    before, title, after = entry.reason_parts
+    if not title:
+        return format_html(
+            '<p class="feed-card__reason"><span class="visually-hidden">Why: </span>{}</p>', before
+        )
+    assert entry.reason_paper is not None  # a title comes from the related paper
+    return format_html(
+        '<p class="feed-card__reason"><span class="visually-hidden">Why: </span>{}<a href="{}">{}</a>{}</p>',
+        before,
+        entry.reason_paper.get_absolute_url(),
+        title,
+        after,
+    )

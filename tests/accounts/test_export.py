@@ -11,7 +11,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 
 from papers.lists.operations import default_reading_list, reading_list_add
 from papers.lists.votes import paper_dismiss, paper_upvote
-from papers.models import Dismissal, Paper, Profile, ReadingList, ReadingListItem, Upvote
+from papers.models import DigestSubscription, Dismissal, Paper, Profile, ReadingList, ReadingListItem, Upvote
 from tests.factories import PaperFactory
 from tests.lists.exports.conftest import PASSWORD
 
@@ -90,6 +90,38 @@ def test_the_json_download_has_my_lists_items_notes_statuses_upvotes_and_dismiss
     assert "BOB-PRIVATE" not in text
     assert "Bob's list" not in text
     assert Profile.for_user(alice).feed_token not in text
+
+
+def test_the_json_download_has_my_onboarding_topics_and_digest_settings(client, alice, bob):
+    Profile.objects.update_or_create(user=alice, defaults={"interests": ["spiking", "graph neural networks"]})
+    Profile.objects.update_or_create(user=bob, defaults={"interests": ["BOB-TOPIC"]})
+    DigestSubscription.objects.create(
+        user=alice, enabled=True, frequency="weekly", hour=7, weekday=4, time_zone="Asia/Tokyo", size=12
+    )
+    client.force_login(alice)
+
+    data = json.loads(client.get("/account/export.json").content)
+
+    assert data["onboarding"]["topics"] == ["spiking", "graph neural networks"]
+    assert data["digest"] | {"updated_at": None} == {
+        "enabled": True,
+        "frequency": "weekly",
+        "hour": 7,
+        "weekday": 4,
+        "time_zone": "Asia/Tokyo",
+        "papers_per_email": 12,
+        "updated_at": None,
+    }
+    assert "BOB-TOPIC" not in json.dumps(data)
+
+
+def test_a_reader_without_topics_or_digest_gets_empty_sections(client, alice):
+    client.force_login(alice)
+
+    data = json.loads(client.get("/account/export.json").content)
+
+    assert data["onboarding"] == {"topics": [], "onboarded_at": None}
+    assert data["digest"] is None
 
 
 def test_regenerating_the_token_invalidates_the_old_subscribe_links(client, alice, alice_list, alice_token):

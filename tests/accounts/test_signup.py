@@ -49,12 +49,13 @@ def test_following_the_link_and_choosing_a_password_creates_the_user_and_logs_th
     response = choose_password(client, path)
 
     assertContains(form_page, "Choose your password")
-    assertRedirects(response, "/", fetch_redirect_response=False)
+    # A new reader starts with onboarding, so the feed is theirs from the first visit.
+    assertRedirects(response, "/onboarding/", fetch_redirect_response=False)
     user = get_user_model().objects.get(username="alice")
     assert user.email == "alice@example.org"
     assert user.check_password("a-long-Passphrase-42")
     assert client.session["_auth_user_id"] == str(user.pk)
-    assertContains(client.get("/"), "Welcome to Papershelf, alice.")
+    assertContains(client.get("/onboarding/"), "Welcome to Papershelf, alice.")
 
 
 def test_sign_up_needs_an_email_address(client, mailoutbox):
@@ -137,7 +138,7 @@ def test_sign_up_ignores_a_next_page_on_another_site(client, mailoutbox):
 
     response = choose_password(client, confirm_path(mailoutbox))
 
-    assertRedirects(response, "/", fetch_redirect_response=False)
+    assertRedirects(response, "/onboarding/", fetch_redirect_response=False)
 
 
 def test_a_logged_in_user_visiting_sign_up_is_sent_on(client):

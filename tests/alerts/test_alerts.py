@@ -17,7 +17,7 @@ from papers.models import Alert, AlertMatch, Dismissal, Paper, Profile
 from tests.catalogue.html import card_ids, text
 from tests.factories import PaperFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_rendered")]
+pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 22)
 

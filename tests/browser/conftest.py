@@ -7,7 +7,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 # Chromium tries to reach Google's services at start; the machine's network is closed, so switch them off.
@@ -20,6 +20,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+# An upvote, a save or a status change reranks the reader's feed in-process (Celery runs eagerly in
+# tests): on a busy machine the answer can take several seconds to be swapped in.
+expect.set_options(timeout=20_000)
 
 
 def pytest_collection_modifyitems(items):

@@ -159,3 +159,48 @@ def test_not_interested_hides_the_card_and_undo_brings_it_back(page, log_in):
     expect(card.get_by_role("link", name="Maybe later")).to_be_visible()
     assert still_same_page(page)
     assert not Dismissal.objects.exists()
+
+
+def test_status_counts_follow_a_status_changed_in_place(page, log_in):
+    alice = UserFactory(username="alice")
+    reading_list = ReadingListFactory(owner=alice, name="Thesis")
+    item = ReadingListItemFactory(reading_list=reading_list)
+    ReadingListItemFactory(reading_list=reading_list)
+    log_in("alice")
+    page.goto(f"/lists/{reading_list.pk}/")
+    tabs = page.get_by_role("navigation", name="Reading status")
+    expect(tabs.locator("[data-status=to_read] .segmented__count")).to_have_text("2")
+    expect(tabs.locator("[data-status=read] .segmented__count")).to_have_text("0")
+    mark_page(page)
+
+    page.locator(f"#status-{item.pk}-read").click()
+
+    expect(tabs.locator("[data-status=read] .segmented__count")).to_have_text("1")
+    expect(tabs.locator("[data-status=to_read] .segmented__count")).to_have_text("1")
+    expect(tabs.locator("[data-status=all] .segmented__count")).to_have_text("2")
+    expect(page.locator(f"#status-{item.pk}-read")).to_be_focused()
+    assert still_same_page(page)
+
+
+def test_a_first_digest_subscription_starts_in_the_browsers_time_zone(browser, live_server):
+    from django.conf import settings
+    from django.test import Client
+
+    alice = UserFactory(username="alice")
+    client = Client()
+    client.force_login(alice)
+    context = browser.new_context(base_url=live_server.url, timezone_id="Asia/Tokyo")
+    cookie = settings.SESSION_COOKIE_NAME
+    context.add_cookies([{"name": cookie, "value": client.cookies[cookie].value, "url": live_server.url}])
+    page = context.new_page()
+    page.goto("/account/digest/")
+
+    expect(page.get_by_label("Time zone")).to_have_value("Asia/Tokyo")
+    page.get_by_label("Daily").check()
+    page.get_by_role("button", name="Save digest settings").click()
+
+    expect(page.get_by_text("Your digest will arrive at the time you chose.")).to_be_visible()
+    subscription = alice.digest_subscription
+    subscription.refresh_from_db()
+    assert (subscription.enabled, subscription.time_zone) == (True, "Asia/Tokyo")
+    context.close()

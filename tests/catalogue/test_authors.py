@@ -11,7 +11,7 @@ from papers.models import Alert, Dismissal
 from tests.catalogue.html import card_ids, text
 from tests.factories import PaperFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_rendered")]
+pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2024, 1, 10)
 KAISER_URL = "/authors/lukasz-kaiser/"

@@ -264,7 +264,7 @@ def test_a_history_restore_request_gets_the_whole_page(client):
 
 
 def test_the_daily_page_reads_a_fixed_number_of_rows(
-    client, django_assert_num_queries, cache_off_the_database, pages_rendered
+    client, django_assert_num_queries, cache_off_the_database
 ):
     PaperFactory.create_batch(40, listed_on=WED_10)
     PaperFactory(listed_on=MON_8)

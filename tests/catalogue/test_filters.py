@@ -12,7 +12,7 @@ from papers.models import Profile
 from tests.catalogue.html import card_ids, text
 from tests.factories import PaperFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_rendered")]
+pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2024, 1, 10)
 DAY_URL = f"/day/{DAY.isoformat()}/"
@@ -213,17 +213,6 @@ def test_search_uses_a_readers_remembered_categories(alice_client, papers):
     response = alice_client.get("/search/", {"q": "language OR vision OR captioning"})
 
     assert card_ids(response) == [papers["language"].pk]
-
-
-@pytest.mark.usefixtures("pages_stored")
-def test_remembered_categories_apply_at_once_with_stored_and_shared_pages(alice_client, bob_client, papers):
-    bob_client.get(DAY_URL)  # a shared copy of the page exists
-    alice_client.get(DAY_URL)  # and alice's own stored one
-
-    alice_client.post("/account/categories/", {"cat": "cs.CL", "xcat": "cs.CV"})
-
-    assert card_ids(alice_client.get(DAY_URL)) == [papers["language"].pk]
-    assert len(card_ids(bob_client.get(DAY_URL))) == 4
 
 
 @pytest.mark.parametrize("size", [5, 40])

@@ -1,4 +1,4 @@
-"""Paper cards come from a cache shared by every viewer; each viewer still sees only their own state."""
+"""Paper cards: each viewer sees only their own state, and the page's CSRF token and return address."""
 
 from __future__ import annotations
 
@@ -6,16 +6,13 @@ import datetime
 import re
 
 import pytest
-from django.template.loader import render_to_string
-from django.test import RequestFactory
 from django.utils.text import Truncator
 from hypothesis import given
 from hypothesis import strategies as st
 
-from papers.cards import clipped
-from papers.feed.user_state import UserPaperState
 from papers.lists.votes import paper_upvote
 from papers.models import Upvote
+from papers.templatetags.paper_tags import clipped
 from tests.factories import PaperFactory, ReadingListFactory, ReadingListItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +32,7 @@ def test_cards_show_each_viewer_their_own_upvotes_and_lists(alice_client, alice,
     ReadingListFactory(owner=bob, name="Bob reading")
 
     alices = alice_client.get("/").content.decode()
-    bobs = bob_client.get("/").content.decode()  # the same cached card, filled in for bob
+    bobs = bob_client.get("/").content.decode()
 
     assert "upvote--on" in upvote_form(alices, paper)
     assert "upvote--on" not in upvote_form(bobs, paper)
@@ -93,49 +90,9 @@ def test_an_edited_paper_shows_its_new_title(client):
     assert "After" in body and "Before" not in body
 
 
-def test_cards_render_without_the_cache(alice_client, monkeypatch):
-    paper = PaperFactory(listed_on=DAY)
-
-    class DownCache:
-        def get_many(self, *args, **kwargs):
-            raise ConnectionError("cache down")
-
-        set_many = get_many
-
-    monkeypatch.setattr("papers.cards.shared_cache", DownCache())
-
-    response = alice_client.get("/")
-
-    assert response.status_code == 200
-    assert f'id="paper-card-{paper.pk}"' in response.content.decode()
-
-
-@pytest.mark.parametrize("upvoted", [False, True])
-@pytest.mark.parametrize("saved", [False, True])
-def test_a_cached_card_is_the_card_its_template_renders(alice, upvoted, saved):
-    paper = PaperFactory(listed_on=DAY, abstract="Grid cells.\n\nPlace cells.", categories=["q-bio.NC"])
-    if upvoted:
-        Upvote.objects.create(user=alice, paper=paper)
-    if saved:
-        ReadingListItemFactory(reading_list=ReadingListFactory(owner=alice, is_default=True), paper=paper)
-    ReadingListFactory(owner=alice, name="Other")
-    request = RequestFactory().get("/")
-    request.user = alice
-    context = {"user_state": UserPaperState.for_papers(alice, [paper]), "papers": [paper]}
-
-    direct = render_to_string("papers/_paper_card.html", context | {"paper": paper}, request)
-    cached = render_to_string("papers/_paper_list.html", context | {"page_obj": [paper]}, request)
-
-    def without_tokens(html: str) -> str:
-        # Whitespace between tags may differ: the title and abstract are formatted in Python.
-        return " ".join(CSRF_TOKEN.sub("", html).split())
-
-    assert without_tokens(direct) in without_tokens(cached)
-
-
 @pytest.mark.parametrize("reason", ["similar", "popular"])
 def test_the_feed_cards_reason_links_the_related_paper_by_its_escaped_title(alice, reason):
-    from papers.cards import feed_reason
+    from papers.templatetags.paper_tags import feed_reason
     from recommender.feed_query import FeedEntry
     from tests.feed.corpus import model_version
     from tests.feed.corpus import recommend as store_recommendations
@@ -181,7 +138,7 @@ def test_the_feed_cards_reason_links_the_related_paper_by_its_escaped_title(alic
 def test_a_search_card_marks_the_matches_and_escapes_the_rest(
     alice_client, title_headline, abstract_headline, abstract, title, excerpt
 ):
-    from papers.cards import card_abstract, card_title
+    from papers.templatetags.paper_tags import card_abstract, card_title
 
     paper = PaperFactory(title="Grid cells & <place> cells", abstract=abstract)
     paper.title_headline, paper.abstract_headline = title_headline, abstract_headline

@@ -136,3 +136,15 @@ def test_the_abstract_joins_hard_wrapped_lines_and_keeps_paragraphs(client):
     response = client.get("/abs/2401.00004/")
 
     assertContains(response, "<p>First line wrapped here.</p><p>Second paragraph.</p>")
+
+
+def test_upvote_and_save_come_before_the_abstract(client, django_user_model):
+    """On a phone the abstract fills several screens: the actions must not wait below it."""
+    paper = PaperFactory(abstract="A long abstract. " * 80)
+    client.force_login(django_user_model.objects.create_user("reader"))
+
+    page = client.get(paper.get_absolute_url()).content.decode()
+
+    assert page.index(f'id="upvote-button-{paper.pk}"') < page.index('id="abstract-heading"')
+    assert page.index(f'id="save-control-{paper.pk}"') < page.index('id="abstract-heading"')
+    assert "{#" not in page and "{% comment" not in page

@@ -92,3 +92,17 @@ def test_load_more_on_trending_returns_only_cards(client):
     assert "<html" not in response.content.decode()
     assert len(card_ids(response)) == 3
     assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.parametrize("size", [5, 40])
+def test_trending_reads_a_fixed_number_of_rows(
+    client, alice, alice_client, django_assert_num_queries, cache_off_the_database, size
+):
+    PaperFactory.create_batch(size, listed_on=NEWEST)
+
+    # the newest listing day, the count, the page (each without the reader's dismissals)
+    with django_assert_num_queries(3):
+        assert len(card_ids(client.get("/trending/"))) == min(size, 30)
+    # and for a reader: the session, the user, then their lists, saves and upvotes among the page's papers
+    with django_assert_num_queries(3 + 2 + 3):
+        assert len(card_ids(alice_client.get("/trending/"))) == min(size, 30)

@@ -11,7 +11,7 @@ from recommender.models import FeedImpression
 from tests.catalogue.html import card_ids, text
 from tests.factories import PaperFactory, ReadingListFactory, ReadingListItemFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_rendered")]
+pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2024, 1, 10)
 DAY_URL = f"/day/{DAY.isoformat()}/"
@@ -100,15 +100,6 @@ def test_a_malformed_seen_before_is_now(alice_client, value):
     response = alice_client.get(DAY_URL, {"unseen": "1", "seen_before": value})
 
     assert response.status_code == 200
-
-
-@pytest.mark.usefixtures("pages_stored")
-def test_unseen_only_is_never_a_stored_page(alice_client):
-    PaperFactory(listed_on=DAY)
-    alice_client.get(DAY_URL, {"unseen": "1"})
-    later = PaperFactory(listed_on=DAY)
-
-    assert card_ids(alice_client.get(DAY_URL, {"unseen": "1"})) == [later.pk]
 
 
 @pytest.mark.parametrize("size", [5, 40])

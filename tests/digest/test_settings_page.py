@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from pytest_django.asserts import assertContains
@@ -13,7 +15,6 @@ pytestmark = pytest.mark.django_db
 
 URL = "/account/digest/"
 VALID = {
-    "enabled": "on",
     "frequency": "weekly",
     "hour": "8",
     "weekday": "4",
@@ -33,7 +34,7 @@ def test_the_digest_is_off_by_default(alice, alice_client):
     response = alice_client.get(URL)
 
     assert response.status_code == 200
-    assert response.context["form"]["enabled"].value() is False
+    assert response.context["form"]["frequency"].value() == "off"
     assertContains(response, '<option value="Europe/Berlin">Europe/Berlin</option>', html=True)
     assert not DigestSubscription.objects.exists()
 
@@ -50,10 +51,41 @@ def test_it_saves_a_weekly_digest(alice, alice_client):
 def test_it_turns_the_digest_off_and_keeps_the_rest(alice, alice_client):
     subscribe(alice, hour=21)
 
-    alice_client.post(URL, VALID | {"enabled": "", "hour": "21"})
+    alice_client.post(URL, VALID | {"frequency": "off", "hour": "21"})
 
     subscription = DigestSubscription.objects.get(user=alice)
-    assert (subscription.enabled, subscription.hour) == (False, 21)
+    assert (subscription.enabled, subscription.hour, subscription.frequency) == (False, 21, "daily")
+
+
+def test_choosing_daily_is_enough_to_get_a_digest(alice, alice_client):
+    """There is no separate box to tick: "Daily" on its own must never save "no digest"."""
+    response = alice_client.post(URL, VALID | {"frequency": "daily"}, follow=True)
+
+    assertContains(response, "Your digest will arrive at the time you chose.")
+    subscription = DigestSubscription.objects.get(user=alice)
+    assert (subscription.enabled, subscription.frequency) == (True, "daily")
+
+
+def test_the_saved_choice_is_checked_when_the_page_comes_back(alice, alice_client):
+    subscribe(alice, frequency="weekly")
+
+    response = alice_client.get(URL)
+
+    assert re.search(r'<input[^>]*value="weekly"[^>]*checked', response.content.decode())
+    assert not re.search(r'<input[^>]*value="off"[^>]*checked', response.content.decode())
+    # An existing subscription keeps its zone: only a first one asks the browser.
+    assert "data-browser-time-zone" not in response.content.decode()
+
+
+def test_a_first_subscription_asks_the_browser_for_its_time_zone(alice_client):
+    assertContains(alice_client.get(URL), "data-browser-time-zone")
+
+
+def test_a_missing_frequency_is_refused(alice, alice_client):
+    response = alice_client.post(URL, {k: v for k, v in VALID.items() if k != "frequency"})
+
+    assertContains(response, "This field is required.")
+    assert not DigestSubscription.objects.exists()
 
 
 def test_the_page_shows_the_saved_settings(alice, alice_client):
@@ -78,7 +110,7 @@ def test_the_page_shows_the_saved_settings(alice, alice_client):
         ("size", "51", "Send at most 50 papers."),
         ("size", "", "This field is required."),
         ("time_zone", "Mars/Olympus_Mons", "“Mars/Olympus_Mons” is not a time zone we know."),
-        ("frequency", "hourly", "Choose daily or weekly."),
+        ("frequency", "hourly", "Choose no digest, daily or weekly."),
         ("weekday", "7", "Choose a day of the week."),
     ],
 )

@@ -52,6 +52,26 @@ def test_papers_listed_since_the_last_visit_come_first_each_part_by_rank(alice_c
     assertContains(response, 'title="Listed since your last visit">New</span>', count=3)
 
 
+def test_a_brand_new_readers_feed_does_not_count_new_from_before_they_joined(alice_client, alice):
+    papers = [PaperFactory(listed_on=days_ago(1)), PaperFactory(listed_on=days_ago(9))]
+    recommend(alice, papers, model_version())
+
+    response = alice_client.get("/feed/")
+
+    assertNotContains(response, "Papers listed since")
+    assertContains(response, "The newest papers come first")
+
+
+def test_a_returning_reader_is_told_since_when_papers_count_as_new(alice_client, alice):
+    recommend(alice, [PaperFactory(listed_on=days_ago(1))], model_version())
+    visited(alice, hours_ago=5 * 24, previous_days_ago=9)
+
+    response = alice_client.get("/feed/")
+
+    assertContains(response, f"Papers listed since {days_ago(5).day} ")
+    assertNotContains(response, "The newest papers come first")
+
+
 def test_a_refresh_within_the_hour_keeps_new_papers_new(alice_client, alice):
     fresh, old = PaperFactory(listed_on=days_ago(3)), PaperFactory(listed_on=days_ago(40))
     recommend(alice, [old, fresh], model_version())

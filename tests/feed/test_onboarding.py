@@ -62,6 +62,57 @@ def test_the_page_offers_the_current_models_topics_with_example_papers(alice_cli
     assertNotContains(response, "warming up")
 
 
+def test_topics_are_named_as_their_papers_write_them(alice_client):
+    papers = [
+        PaperFactory(title="Gaussian Splatting for dynamic scenes", abstract="Fast 3DGS rendering."),
+        PaperFactory(title="Compact Gaussian Splatting", abstract="Our MLLMs render scenes."),
+    ]
+    model_version(
+        topics=[
+            {
+                "label": "splatting, gaussian, mllms",
+                "terms": ["splatting", "gaussian", "mllms", "rendering"],
+                "paper_ids": [p.pk for p in papers],
+            }
+        ]
+    )
+
+    response = alice_client.get("/onboarding/")
+
+    assertContains(
+        response, '<strong class="topic-choice__label">Gaussian splatting, MLLMs and rendering</strong>'
+    )
+    # The form still sends the stored label, so a choice survives a renamed display.
+    assertContains(response, 'name="topics" value="splatting, gaussian, mllms"')
+
+
+def test_a_topic_of_ones_own_becomes_interests(alice_client, alice, topics):
+    response = alice_client.post(
+        "/onboarding/", {"own_topic": "  Graph Neural Networks, protein   design,, graph neural networks "}
+    )
+
+    assertRedirects(response, "/feed/?welcome=1", fetch_redirect_response=False)
+    assert Profile.for_user(alice).interests == ["graph neural networks", "protein design"]
+    assert RerankRequest.objects.filter(user=alice).exists()
+
+
+def test_a_topic_of_ones_own_adds_to_the_picked_ones(alice_client, alice, topics):
+    alice_client.post(
+        "/onboarding/", {"topics": ["protein, folding, structure"], "own_topic": "cryo-em, folding"}
+    )
+
+    assert Profile.for_user(alice).interests == ["protein", "folding", "structure", "cryo-em"]
+
+
+def test_an_overlong_own_topic_is_refused_and_kept_in_the_form(alice_client, alice, topics):
+    response = alice_client.post("/onboarding/", {"own_topic": "x" * 201})
+
+    assert response.status_code == 200
+    assertContains(response, "Keep your own topic under 200 characters.")
+    assertContains(response, f'value="{"x" * 201}"')
+    assert Profile.for_user(alice).interests == []
+
+
 def test_without_a_model_the_page_says_the_recommender_is_warming_up(alice_client):
     PaperFactory(title="A trending paper", listed_on=datetime.date(2024, 1, 10))
 

@@ -26,7 +26,7 @@ def test_the_third_spiking_paper_comes_first_with_a_reason_naming_a_saved_one(
     assert response.status_code == 200
     ids = feed_card_ids(response)
     assert ids[0] == corpus.spiking[2].pk
-    first = feed_page(alice).entries[0]  # the stored row behind the card (the page may be prepared ahead)
+    first = feed_page(alice).entries[0]  # the stored row behind the card
     assert first.recommendation.reason == Recommendation.Reason.SIMILAR
     assert first.reason_paper in corpus.spiking[:2]
     # The reason links the saved paper it names.
@@ -44,7 +44,7 @@ def test_saved_papers_are_not_in_the_feed(alice_client, corpus, trained):
 
 def test_a_save_reranks_the_feed_without_retraining(alice_client, alice, corpus, trained):
     def ranks():
-        # The stored ranking behind the page (the page itself may be one prepared ahead: no context).
+        # The stored ranking behind the page.
         assert alice_client.get("/feed/").status_code == 200
         return {entry.paper.pk: entry.recommendation for entry in feed_page(alice).entries}
 

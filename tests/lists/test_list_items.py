@@ -33,6 +33,31 @@ def test_an_htmx_status_change_answers_with_the_item(alice_client, alices_item):
     assert "HX-Request" in response["Vary"]
 
 
+def test_an_htmx_status_change_brings_the_status_counts_along(alice_client, alices_item):
+    ReadingListItemFactory(reading_list=alices_item.reading_list, status=Status.READ)
+    list_url = f"http://testserver/lists/{alices_item.reading_list_id}/?status=to_read"
+
+    response = alice_client.post(
+        f"/lists/items/{alices_item.pk}/status/",
+        {"status": "read"},
+        headers=HTMX | {"HX-Current-URL": list_url},
+    )
+
+    # The tabs are swapped out of band, counted after the change: two read, none left to read.
+    tabs = response.content.decode().split('id="status-tabs"', 1)[1].split("</nav>", 1)[0]
+    assert 'hx-swap-oob="true"' in tabs
+    assert _tab_count(tabs, "read") == 2
+    assert _tab_count(tabs, "to_read") == 0
+    assert _tab_count(tabs, "all") == 2
+    # The tab links keep the page's own filter.
+    assert 'data-status="to_read" aria-current="true"' in tabs
+
+
+def _tab_count(tabs: str, status: str) -> int:
+    after = tabs.split(f'data-status="{status}"', 1)[1]
+    return int(after.split('class="segmented__count">', 1)[1].split("<", 1)[0])
+
+
 def test_without_javascript_a_status_change_redirects_to_the_item(alice_client, alices_item):
     list_url = f"/lists/{alices_item.reading_list_id}/?status=to_read"
 

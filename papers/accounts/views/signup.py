@@ -148,10 +148,12 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
             problem, user = TAKEN_USERNAME, None
         if user is None:
             return _signup_link_refused(request, problem)
-        login(request, user, backend="config.auth.ModelBackend")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome to Papershelf, {user.get_username()}.")
         next_url = _safe_next(request, str(data.get("n") or ""))
-        return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+        # A new reader's first stop is onboarding (a few topics make the feed theirs from day one),
+        # unless they signed up on the way to something.
+        return redirect(next_url or "papers:onboarding")
     return render(request, "registration/signup_confirm.html", {"form": form, "username": username})
 
 

@@ -8,7 +8,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from papers import page_cache
 from papers.catalogue.filters import FilterError, parse_categories
 from papers.models import Profile
 from papers.redirects import AuthenticatedRequest, login_required_for_action, return_path
@@ -27,7 +26,6 @@ def remember_categories(request: AuthenticatedRequest) -> HttpResponse:
     profile = Profile.for_user(request.user)
     profile.categories_included, profile.categories_excluded = list(included), list(excluded)
     profile.save(update_fields=["categories_included", "categories_excluded"])
-    page_cache.touch_viewer(request.user.pk)
     if forget:
         messages.success(request, "Your categories are forgotten: listings and search show every category.")
     else:

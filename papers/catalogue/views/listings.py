@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from papers import page_cache, shared_pages
 from papers.catalogue.filters import FilterError, PaperFilters
 from papers.catalogue.periods import PERIOD_KINDS, Period
 from papers.catalogue.unseen import record_listing_impressions, seen_before, unseen_only
@@ -41,28 +38,8 @@ def remembered_categories(user: Any) -> tuple[list[str], list[str]]:
     return (list(row[0] or []), list(row[1] or [])) if row else ([], [])
 
 
-def personal_listing(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A listing rendered for its reader whenever it depends on them: remembered categories, or "unseen
-    only". Otherwise the stored and shared pages serve it as before (papers.page_cache, shared_pages);
-    those hold pages made without the reader's profile, which such a listing must not be."""
-    stored = page_cache.per_viewer(shared_pages.alike_for_readers(view))
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        remembered = remembered_categories(request.user)
-        request.remembered_categories = remembered  # type: ignore[attr-defined]
-        if any(remembered) or request.GET.get("unseen"):
-            return view(request, *args, **kwargs)
-        return stored(request, *args, **kwargs)
-
-    return wrapper
-
-
 def listing_filters(request: HttpRequest) -> PaperFilters:
-    remembered = getattr(request, "remembered_categories", None)
-    if remembered is None:
-        remembered = remembered_categories(request.user)
-    return PaperFilters.from_query(request.GET, remembered=remembered)
+    return PaperFilters.from_query(request.GET, remembered=remembered_categories(request.user))
 
 
 def bad_filter(request: HttpRequest, error: FilterError) -> HttpResponse:
@@ -109,7 +86,7 @@ def _listing(request: HtmxHttpRequest, period: Period | None) -> HttpResponse:
             request.GET = params  # type: ignore[assignment]
     page = paginate(request, _sorted(papers, sort))
     user_state = UserPaperState.for_page(request.user, page)
-    if reader is not None and shared_pages.rendering(request) is None:
+    if reader is not None:
         record_listing_impressions(reader, list(page.object_list))
     if wants_fragment(request) and request.htmx.target != "listing-body":
         return render(
@@ -157,7 +134,6 @@ def _listing(request: HtmxHttpRequest, period: Period | None) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
-@personal_listing
 def daily(request: HtmxHttpRequest) -> HttpResponse:
     """The home page: the newest day that has papers."""
     newest = Paper.objects.latest_listing_date()
@@ -166,14 +142,12 @@ def daily(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
-@personal_listing
 def day(request: HtmxHttpRequest, day: datetime.date) -> HttpResponse:
     return _listing(request, Period.containing("day", day))
 
 
 @require_safe
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
-@personal_listing
 def week(request: HtmxHttpRequest, day: datetime.date) -> HttpResponse:
     """`day` is the Monday of the ISO week in the URL."""
     return _listing(request, Period.containing("week", day))
@@ -181,7 +155,6 @@ def week(request: HtmxHttpRequest, day: datetime.date) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
-@personal_listing
 def month(request: HtmxHttpRequest, day: datetime.date) -> HttpResponse:
     """`day` is the first of the month in the URL."""
     return _listing(request, Period.containing("month", day))
@@ -189,7 +162,6 @@ def month(request: HtmxHttpRequest, day: datetime.date) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
-@personal_listing
 def trending(request: HtmxHttpRequest) -> HttpResponse:
     try:
         filters = listing_filters(request)
@@ -208,7 +180,6 @@ def trending(request: HtmxHttpRequest) -> HttpResponse:
 
 def _paper_page(request: HtmxHttpRequest, paper: Paper) -> HttpResponse:
     similar = similar_papers(paper, user=request.user)
-    page_cache.shows_papers(request, [paper])
     context = {
         "paper": paper,
         "similar_papers": similar,
@@ -218,8 +189,6 @@ def _paper_page(request: HtmxHttpRequest, paper: Paper) -> HttpResponse:
 
 
 @require_safe
-@page_cache.per_viewer
-@shared_pages.alike_for_readers
 def paper_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     paper = get_object_or_404(Paper.objects.defer("search_vector"), pk=pk)
     if paper.arxiv_id:
@@ -229,8 +198,6 @@ def paper_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@page_cache.per_viewer
-@shared_pages.alike_for_readers
 def paper_detail_arxiv(request: HtmxHttpRequest, arxiv_id: str) -> HttpResponse:
     # The page never shows the search vector, the widest column of the row.
     paper = Paper.objects.defer("search_vector").filter(arxiv_id=arxiv_id).first()

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from papers import feed_pages, page_cache
 from papers.alerts.reads import AlertEntry, feed_alert_entries
 from papers.feed.user_state import UserPaperState
 from papers.forms import MAX_DATABASE_INT, bounded_int, database_id
@@ -28,7 +27,6 @@ from papers.models import Paper, Profile
 from papers.redirects import AuthenticatedRequest, login_required_for_action, return_path
 from recommender.feed_query import (
     MAX_EXCLUDED,
-    VISIT_GAP,
     FeedPage,
     FeedStatus,
     feed_entry,
@@ -37,6 +35,7 @@ from recommender.feed_query import (
     feed_status,
     record_impressions,
     trending_papers,
+    visit_feed,
 )
 
 # The "Personalizing your feed…" panel asks every 2 s; after about three minutes something is wrong
@@ -73,17 +72,12 @@ def _anonymous_feed(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request", "HX-Target", "HX-History-Restore-Request")
-@feed_pages.prepared_first
-@page_cache.per_viewer
 def feed(request: HtmxHttpRequest) -> HttpResponse:
     """The whole page; with htmx, more cards (#feed-more) or the refreshed body (#feed-body, polling)."""
     if not request.user.is_authenticated:
         return _anonymous_feed(request)
     user = request.user
-    profile, since = feed_pages.visit(request)
-    # "New since your last visit" holds until this visit is VISIT_GAP old (recommender.feed_query).
-    if profile.feed_visited_at is not None:
-        page_cache.valid_until(request, (profile.feed_visited_at + VISIT_GAP).timestamp())
+    profile, since = visit_feed(user)
     # htmx sends the ids of the cards on the page: the next cards are the first ones not shown, which
     # stays right after dismissals and re-ranks. Without JavaScript `?offset=` pages as usual.
     shown = _ids(request.GET.getlist("shown")) if request.htmx else set()
@@ -105,6 +99,9 @@ def feed(request: HtmxHttpRequest) -> HttpResponse:
     context |= {
         "next_poll": polls + 1 if polls < MAX_POLLS else 0,
         "welcome": request.GET.get("welcome") == "1",
+        # No earlier visit to count "new" from: "listed since <a day before the account existed>" would
+        # only puzzle a brand-new reader.
+        "first_visit": profile.feed_previous_visit_at is None,
     }
     if more:
         return render(request, "feed/_feed_items.html", context)
@@ -121,9 +118,8 @@ def feed_context(
     shown: Collection[int] = (),
     alert_entries: list[AlertEntry] | None = None,
 ) -> dict[str, Any]:
-    """What feed/feed.html shows of `page` (papers.feed_pages renders it ahead with this too): the
-    papers the reader's alerts matched (read here unless given) come first, and not again among the
-    recommendations."""
+    """What feed/feed.html shows of `page`: the papers the reader's alerts matched (read here unless
+    given) come first, and not again among the recommendations."""
     if alert_entries is None:
         alert_entries = feed_alert_entries(request.user)
     if alert_entries:
@@ -134,6 +130,7 @@ def feed_context(
     return {
         "page": page,
         "alert_entries": alert_entries,
+        "first_visit": False,
         "status": status.value if status else "",
         "user_state": UserPaperState.for_papers(
             request.user, [*page.papers, *(entry.paper for entry in alert_entries)]

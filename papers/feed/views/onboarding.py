@@ -16,6 +16,7 @@ from papers.forms import IdsField
 from papers.lists.imports import MAX_PASTE_CHARS, MAX_UPLOAD_BYTES, ImportRefused
 from papers.redirects import AuthenticatedRequest
 from recommender.onboarding import (
+    OWN_TOPIC_CHARS,
     OnboardingIncomplete,
     OnboardingTopic,
     complete_onboarding,
@@ -32,6 +33,12 @@ class OnboardingForm(forms.Form):
             # The only way to send an unknown label from this page is a model retrained since it loaded.
             "invalid_choice": "The topics changed since this page was loaded; please pick again."
         },
+    )
+    own_topic = forms.CharField(
+        required=False,
+        max_length=OWN_TOPIC_CHARS,
+        strip=True,
+        error_messages={"max_length": "Keep your own topic under %(limit_value)d characters."},
     )
     ids = forms.CharField(required=False, max_length=MAX_PASTE_CHARS, strip=True)
     file = forms.FileField(required=False)
@@ -60,6 +67,7 @@ def onboarding(request: AuthenticatedRequest) -> HttpResponse:
                 arxiv_text=form.cleaned_data["ids"],
                 upload=form.cleaned_data["file"],
                 upvote_paper_ids=form.cleaned_data["upvote"],
+                own_topic=form.cleaned_data["own_topic"],
             )
         except (OnboardingIncomplete, ImportRefused) as refused:
             error = str(refused)
@@ -79,6 +87,7 @@ def onboarding(request: AuthenticatedRequest) -> HttpResponse:
         "chosen_upvotes": {str(pk) for pk in chosen_upvotes},
         "sample": diverse_sample(topics=topics),
         "max_paste_chars": MAX_PASTE_CHARS,
+        "own_topic_chars": OWN_TOPIC_CHARS,
         "max_upload_mb": MAX_UPLOAD_BYTES // 1024 // 1024,
     }
     # A form that was refused answers 200 with its errors, like the other forms of the site.

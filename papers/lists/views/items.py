@@ -26,7 +26,7 @@ from papers.lists.operations import (
     reading_list_remove_items,
     reading_list_reorder,
 )
-from papers.lists.views.list_page import STATUSES, ListView, list_page_context
+from papers.lists.views.list_page import STATUSES, ListView, list_page_context, status_counts, status_tabs
 from papers.lists.views.lists import owned_list
 from papers.models import ReadingListItem
 from papers.redirects import AuthenticatedRequest, login_required_for_action, return_path
@@ -77,7 +77,21 @@ def item_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return HttpResponse("Unknown reading status.", status=400, content_type="text/plain")
     reading_list_item_set_status(item=item, status=form.cleaned_data["status"])
     if wants_fragment(request):
-        return _render_item(request, item, next_url)
+        response = _render_item(request, item, next_url)
+        # The page's status tabs ("Read 3") come along out of band, so their counts change with the item.
+        view = ListView.from_query(_query_of(next_url))
+        tabs = render(
+            request,
+            "lists/detail.html#status-tabs",
+            {
+                "oob": True,
+                "view": view,
+                "status_tabs": status_tabs(view, status_counts(item.reading_list)),
+                "list_url": reverse("papers:list_detail", args=[item.reading_list_id]),
+            },
+        )
+        response.content += tabs.content
+        return response
     messages.success(request, f"Marked “{item.get_status_display()}”: {item.paper.title}")
     return redirect(f"{next_url}#list-item-{item.pk}")
 

@@ -69,26 +69,35 @@ def list_items(reading_list: ReadingList, view: ListView) -> QuerySet[ReadingLis
     return items.order_by(*view.order())
 
 
-def list_page_context(reading_list: ReadingList, query: QueryDict) -> dict[str, Any]:
-    view = ListView.from_query(query)
-    counts = reading_list.items.aggregate(
+def status_counts(reading_list: ReadingList) -> dict[str, int]:
+    """The list's items in all (`total`) and per status, in one query."""
+    return reading_list.items.aggregate(
         total=Count("pk"), **{s.value: Count("pk", filter=Q(status=s.value)) for s in STATUSES}
     )
+
+
+def status_tabs(view: ListView, counts: dict[str, int]) -> list[dict[str, Any]]:
+    tabs = [("", "All", counts["total"])] + [(s.value, s.label, counts[s.value]) for s in STATUSES]
+    return [
+        {"value": value, "label": label, "count": count, "url": view.query(status=value)}
+        for value, label, count in tabs
+    ]
+
+
+def list_page_context(reading_list: ReadingList, query: QueryDict) -> dict[str, Any]:
+    view = ListView.from_query(query)
+    counts = status_counts(reading_list)
     shown = counts[view.status] if view.status else counts["total"]
     page = CountedPaginator(list_items(reading_list, view), ITEMS_PER_PAGE, count=shown).get_page(
         query.get("page")
     )
-    status_tabs = [("", "All", counts["total"])] + [(s.value, s.label, counts[s.value]) for s in STATUSES]
     return {
         "reading_list": reading_list,
         "list_url": reverse("papers:list_detail", args=[reading_list.pk]),
         "view": view,
         "page_obj": page,
         "counts": counts,
-        "status_tabs": [
-            {"value": value, "label": label, "count": count, "url": view.query(status=value)}
-            for value, label, count in status_tabs
-        ],
+        "status_tabs": status_tabs(view, counts),
         "sort_tabs": [
             {"value": key, "label": label, "url": view.query(sort=key)} for key, (label, _) in SORTS.items()
         ],
