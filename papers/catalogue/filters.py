@@ -1,5 +1,5 @@
 """Filters a reader puts on listings and search: arXiv categories kept and left out, a date range, an
-author. Read from the query string (`?cat=cs.CL&xcat=cs.CV&from=2024-01-01&to=…&author=…`), so the forms
+author. Read from the query string (`?cat=cs.CL&xcat=cs.CV&since=2024-01-01&until=…&author=…`), so the forms
 work without JavaScript and every filtered page has its own address.
 
 A reader's categories are remembered on their profile (`Profile.categories_included/excluded`); a page
@@ -24,8 +24,6 @@ _CATEGORY = re.compile(r"^[A-Za-z][A-Za-z-]{0,15}(?:\.[A-Za-z][A-Za-z-]{0,15})?$
 _SEPARATORS = re.compile(r"[\s,]+")
 MAX_CATEGORIES = 20
 AUTHOR_MAX_CHARS = 300
-# The query-string names of the filters, in the order links write them.
-PARAMS = ("cat", "xcat", "from", "to", "author")
 
 
 class FilterError(ValueError):
@@ -95,9 +93,9 @@ class PaperFilters:
             raise FilterError(f"An author name has at most {AUTHOR_MAX_CHARS} characters.")
         if author and not author_key(author):
             raise FilterError("The author filter needs a name.")
-        since, until = _date(get("from") or "", "from"), _date(get("to") or "", "to")
+        since, until = _date(get("since") or "", "first"), _date(get("until") or "", "last")
         if since and until and since > until:
-            raise FilterError("The from date is after the to date.")
+            raise FilterError("The first date is after the last date.")
         if "cat" in params or "xcat" in params:
             included = parse_categories(get("cat") or "")
             excluded = parse_categories(get("xcat") or "")
@@ -140,15 +138,3 @@ class PaperFilters:
         if self.author:
             papers = papers.by_author(self.author_key)
         return papers
-
-    def query(self) -> dict[str, str]:
-        """The filters as query-string values, for links that keep them (empty ones left out; remembered
-        categories too, since the page applies them anyway)."""
-        values = {
-            "cat": " ".join(self.included) if not self.remembered else "",
-            "xcat": " ".join(self.excluded) if not self.remembered else "",
-            "from": self.since.isoformat() if self.since else "",
-            "to": self.until.isoformat() if self.until else "",
-            "author": self.author,
-        }
-        return {name: value for name, value in values.items() if value}

@@ -270,8 +270,9 @@ def test_the_feed_reads_its_alert_matches_in_one_query(
     alice_client.get("/feed/")
 
     # session, user, profile, the recommendations (none), the alert matches, why there are no
-    # recommendations (the current model, the reader's signals), the user state of the cards
-    with django_assert_num_queries(8):
+    # recommendations (the current model, the reader's signals), the reader's lists, saves and upvotes
+    # among the cards' papers
+    with django_assert_num_queries(10):
         response = alice_client.get("/feed/")
 
     assert len(response.context["alert_entries"]) == min(papers, 10)

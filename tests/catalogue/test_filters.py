@@ -66,7 +66,7 @@ def test_a_date_range_keeps_papers_listed_within_it(client):
     early = PaperFactory(listed_on=datetime.date(2024, 1, 3))
     late = PaperFactory(listed_on=datetime.date(2024, 1, 20))
 
-    response = client.get("/month/2024-01/", {"from": "2024-01-10", "to": "2024-01-31"})
+    response = client.get("/month/2024-01/", {"since": "2024-01-10", "until": "2024-01-31"})
 
     assert card_ids(response) == [late.pk]
     assert early.pk not in card_ids(response)
@@ -76,8 +76,8 @@ def test_a_date_range_keeps_papers_listed_within_it(client):
     ("params", "message"),
     [
         ({"cat": "cs.CL; DROP TABLE"}, "is not an arXiv category"),
-        ({"from": "yesterday"}, "must be written like 2024-01-31"),
-        ({"from": "2024-02-01", "to": "2024-01-01"}, "after the to date"),
+        ({"since": "yesterday"}, "must be written like 2024-01-31"),
+        ({"since": "2024-02-01", "until": "2024-01-01"}, "first date is after the last date"),
         ({"author": "x" * 301}, "at most 300 characters"),
         ({"cat": " ".join(f"cs.A{n}" for n in range(21))}, "At most 20 categories"),
     ],
@@ -226,10 +226,10 @@ def test_a_filtered_search_reads_a_fixed_number_of_rows(
     alice_client.get("/search/", params)  # PostgreSQL's parse of the query is kept in the process
 
     # session, user, the user's remembered categories; the count and the page of matches (filtered and
-    # without the user's dismissals, by one query each); the user's state of the page's papers. On
-    # PostgreSQL also the planner's estimate and the catalogue's size (papers.search chooses its plan
-    # from them), and the highlights of the page.
-    with django_assert_num_queries(9 if connection.vendor == "postgresql" else 6):
+    # without the user's dismissals, by one query each); the user's lists, saves and upvotes among the
+    # page's papers. On PostgreSQL also the planner's estimate and the catalogue's size
+    # (papers.catalogue.search chooses its plan from them), and the highlights of the page.
+    with django_assert_num_queries(11 if connection.vendor == "postgresql" else 8):
         response = alice_client.get("/search/", params)
 
     assert len(card_ids(response)) == min(size, 30)
@@ -243,8 +243,8 @@ def test_filtered_trending_reads_a_fixed_number_of_rows(
     PaperFactory.create_batch(size, listed_on=DAY, categories=["cs.CV"])
 
     # session, user, the user's remembered categories; the newest listing day, the count, the page; the
-    # user's state of the page's papers
-    with django_assert_num_queries(7):
+    # user's lists, saves and upvotes among the page's papers
+    with django_assert_num_queries(9):
         response = alice_client.get("/trending/", {"cat": "cs.CL"})
 
     assert len(card_ids(response)) == min(size, 30)

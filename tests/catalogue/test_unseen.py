@@ -110,9 +110,9 @@ def test_an_unseen_listing_reads_a_fixed_number_of_rows(
     FeedImpression.objects.bulk_create(FeedImpression(user=alice, paper=paper) for paper in papers[:2])
 
     # session, user, the user's remembered categories; the days before and after (one query), the
-    # count, the page (each with the NOT EXISTS of seen, saved and dismissed papers); the user's state
-    # of the page's papers (one query); the page's listing impressions (one INSERT)
-    with django_assert_num_queries(8):
+    # count, the page (each with the NOT EXISTS of seen, saved and dismissed papers); the user's lists,
+    # saves and upvotes among the page's papers; the page's listing impressions (one INSERT)
+    with django_assert_num_queries(10):
         response = alice_client.get(DAY_URL, {"unseen": "1"})
 
     assert len(card_ids(response)) == min(size - 2, 30)
