@@ -3,6 +3,8 @@ swapped in place by htmx, without a page load."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -85,7 +87,9 @@ def test_a_new_user_onboards_sees_reasons_and_dismisses_a_paper_in_place(page, l
     first.get_by_role("button", name=f"Not interested in {title}").click()
 
     notice = page.locator(f"#{card_id}")
-    expect(notice).to_have_class("feed-dismissed")
+    expect(notice).to_have_class(
+        re.compile(r"\bfeed-dismissed\b")
+    )  # also "is-current" once clicked (keys.js)
     expect(notice.get_by_role("button", name="Undo", exact=False)).to_be_visible()
     expect(page.locator("#feed-items .paper-card__title a", has_text=title)).to_have_count(0)
     expect(cards).to_have_count(20)

@@ -107,3 +107,21 @@ def test_no_page_is_wider_than_a_phone(browser, live_server, name):
         assert widths["document"] <= widths["viewport"], f"{name} is {widths['document']} px wide"
     finally:
         context.close()
+
+
+def test_the_sticky_header_leaves_a_phone_most_of_its_screen(browser, live_server):
+    """Scrolled down, only the navigation row stays: the search row scrolls away under it."""
+    make_world()
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto("/")
+        full = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
+        page.mouse.wheel(0, 800)
+        page.wait_for_function("window.scrollY > 200")
+        visible = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().bottom")
+        assert visible <= 60, f"the header still covers {visible} px"
+        assert full <= 110, f"the whole header is {full} px tall"
+        assert page.locator(".site-nav").is_visible()
+    finally:
+        context.close()

@@ -58,5 +58,11 @@ def test_the_account_page_shows_the_private_feed_urls(alice):
     response = client.get("/account/")
 
     token = Profile.for_user(alice).feed_token
-    assertContains(response, f'value="http://testserver/feeds/u/{token}/feed.atom"')
-    assertContains(response, f'value="http://testserver/feeds/u/{token}/lists/{reading_list.pk}.atom"')
+    # Shown whole as text (a read-only box cut them off), each with a Copy button.
+    assertContains(
+        response,
+        f'id="feed-personal" aria-labelledby="feed-personal-name">http://testserver/feeds/u/{token}/feed.atom</code>',
+    )
+    assertContains(response, f">http://testserver/feeds/u/{token}/lists/{reading_list.pk}.atom</code>")
+    assertContains(response, 'data-copy="feed-personal"')
+    assertContains(response, f'data-copy="feed-list-{reading_list.pk}"')
