@@ -7,11 +7,13 @@ The models live in `<capability>/models.py`; importing them here keeps them regi
 from __future__ import annotations
 
 from papers.accounts.models import Profile, _new_token
+from papers.alerts.models import Alert, AlertMatch
 from papers.catalogue.models import (
     ARXIV_ID_RE,
     AUTHOR_KEY_MAX_CHARS,
     DaysBetween,
     EmbeddingsVersion,
+    ListingImpression,
     Paper,
     PaperAuthor,
     PaperEmbedding,
@@ -27,12 +29,15 @@ from papers.lists.models import ReadingList, ReadingListItem, Upvote
 __all__ = [
     "ARXIV_ID_RE",
     "AUTHOR_KEY_MAX_CHARS",
+    "Alert",
+    "AlertMatch",
     "DaysBetween",
     "Digest",
     "DigestItem",
     "DigestSubscription",
     "Dismissal",
     "EmbeddingsVersion",
+    "ListingImpression",
     "Paper",
     "PaperAuthor",
     "PaperEmbedding",

@@ -71,6 +71,14 @@ def identify_papers() -> dict[str, int]:
     return report.counts()
 
 
+@shared_task(ignore_result=True)
+def match_alerts(paper_ids: list[int]) -> int:
+    """Record which of these newly imported papers match readers' alerts; safe to run twice."""
+    from papers.alerts.matching import match_new_papers
+
+    return match_new_papers(paper_ids)
+
+
 # --- Email digest (issue 5) ------------------------------------------------------------------------------
 # The hourly run only finds who is due and enqueues one task per user, so many users are many small
 # tasks spread over the workers, and one refused address is retried on its own without holding up others.

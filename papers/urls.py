@@ -6,8 +6,9 @@ from django.urls import path, register_converter
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from papers.accounts.views import account
+from papers.alerts import views as alerts
 from papers.catalogue import syndication
-from papers.catalogue.views import listings, search
+from papers.catalogue.views import authors, categories, listings, search
 from papers.digest import views as digest_views
 from papers.feed.views import feed, hidden, onboarding
 from papers.lists.views import exports, items, lists, saving, votes
@@ -68,6 +69,20 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("papers/<int:pk>/", listings.paper_detail, name="detail"),
     path("abs/<path:arxiv_id>/", listings.paper_detail_arxiv, name="detail_arxiv"),
+    path("authors/<str:slug>/", authors.author_page, name="author"),
+]
+
+# Discovery: remembered categories, following authors, alerts
+urlpatterns += [
+    path("account/categories/", categories.remember_categories, name="remember_categories"),
+    path("authors/<str:slug>/follow/", authors.author_follow_view, name="author_follow"),
+    path("authors/<str:slug>/unfollow/", authors.author_unfollow_view, name="author_unfollow"),
+    path("alerts/", alerts.alert_index, name="alerts"),
+    path("alerts/new/", alerts.alert_save_search, name="alert_save_search"),
+    path("alerts/<int:pk>/delete/", alerts.alert_delete, name="alert_delete"),
+    path(
+        "feeds/u/<str:feed_token>/alerts/<int:pk>.atom", syndication.AlertFeed(Atom1Feed), name="feed_alert"
+    ),
 ]
 
 # Reading lists and votes

@@ -26,6 +26,10 @@ class Profile(models.Model):
     # The feed shows papers listed since the previous visit first ("new since you last looked").
     feed_visited_at = models.DateTimeField(null=True, blank=True)
     feed_previous_visit_at = models.DateTimeField(null=True, blank=True)
+    # arXiv categories the reader keeps to (none: all) or leaves out of listings and search, unless a
+    # page's own filter says otherwise (papers/catalogue/filters.py).
+    categories_included = models.JSONField(default=list, blank=True)
+    categories_excluded = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return f"profile of {self.user_id}"

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Cast, Power
@@ -391,3 +392,19 @@ class EmbeddingsVersion(models.Model):
 
     def __str__(self) -> str:
         return f"embeddings version {self.number}"
+
+
+class ListingImpression(models.Model):
+    """A paper a reader was shown on a daily, weekly or monthly listing (the first time)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "paper"], name="one_listing_impression_per_paper")
+        ]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} saw paper {self.paper_id} listed"

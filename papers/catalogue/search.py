@@ -426,16 +426,31 @@ def _term_anywhere(term: search_syntax.Term) -> Q:
     return found
 
 
-def _ranked_on_sqlite(queryset: PaperQuerySet, query: str) -> PaperQuerySet:
-    syntax = search_syntax.parse(query)
-    if not syntax:
-        return queryset.none()
+def _matches_on_sqlite(syntax: search_syntax.Query) -> Q:
     matches = Q()
     for group in syntax:
         in_group = Q()
         for term in group:
             in_group &= ~_term_anywhere(term) if term.negated else _term_anywhere(term)
         matches |= in_group
+    return matches
+
+
+def matching(queryset: PaperQuerySet, query: str) -> PaperQuerySet:
+    """The papers of `queryset` that match `query`, neither ranked nor capped: for a few papers at a
+    time (alerts test each import's new papers), never for the whole catalogue."""
+    if connection.vendor == "postgresql":
+        parsed = parse_query(query)
+        return queryset.filter(search_vector=ParsedSearchQuery(parsed)) if parsed else queryset.none()
+    syntax = search_syntax.parse(query)
+    return queryset.filter(_matches_on_sqlite(syntax)) if syntax else queryset.none()
+
+
+def _ranked_on_sqlite(queryset: PaperQuerySet, query: str) -> PaperQuerySet:
+    syntax = search_syntax.parse(query)
+    if not syntax:
+        return queryset.none()
+    matches = _matches_on_sqlite(syntax)
     # A paper with more of the words in its title comes before one that has them elsewhere.
     wanted = [term for group in syntax for term in group if not term.negated]
     in_title = [Case(When(_term_in("title", term), then=Value(1)), default=Value(0)) for term in wanted]

@@ -8,9 +8,11 @@ id (so counts are always current) and one for the highlights; the cards follow.
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
+from django.db.models import F
 from django.http import HttpRequest
 
 from papers.catalogue import search as paper_search
+from papers.catalogue.filters import PaperFilters
 from papers.models import Dismissal, Paper
 from papers.pagination import PAPERS_PER_PAGE
 
@@ -35,4 +37,24 @@ def results_page(request: HttpRequest, query: str) -> Page:
     papers = [by_pk[pk] for pk in page.object_list if pk in by_pk]
     paper_search.attach_headlines(papers, query)
     page.object_list = papers  # type: ignore[assignment]  # the ids of the page, as papers
+    return page
+
+
+def filtered_results_page(request: HttpRequest, query: str, *, filters: PaperFilters, sort: str) -> Page:
+    """The requested page of `query`'s matches narrowed by `filters`, for this reader: by relevance,
+    or the same matches (the newest MAX_RANKED_MATCHES, as papers.catalogue.search ranks) by date or
+    upvotes. Paged in the database (a COUNT and the page), the dismissals left out by the queryset."""
+    papers = filters.apply(Paper.objects.visible_to(request.user)).search(query)
+    if sort == "newest":
+        papers = papers.order_by(
+            F("listed_on").desc(nulls_last=True), F("published_on").desc(nulls_last=True), "-id"
+        )
+    elif sort == "upvotes":
+        papers = papers.annotate(upvotes_total=F("source_upvotes") + F("upvote_count")).order_by(
+            "-upvotes_total", F("listed_on").desc(nulls_last=True), "-id"
+        )
+    page = Paginator(papers, PAPERS_PER_PAGE).get_page(request.GET.get("page"))
+    papers_on_page = list(page.object_list)
+    paper_search.attach_headlines(papers_on_page, query)
+    page.object_list = papers_on_page
     return page

@@ -23,7 +23,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 from django.utils.html import format_html, format_html_join
 
-from papers.models import Paper, Profile, ReadingList, ReadingListItem
+from papers.alerts.reads import alert_feed_papers
+from papers.models import Alert, Paper, Profile, ReadingList, ReadingListItem
 from papers.templatetags.paper_tags import author_summary
 from recommender.models import Recommendation
 
@@ -197,3 +198,24 @@ class PersonalFeed(PaperFeed):
     def item_updateddate(self, item: Recommendation) -> datetime.datetime:
         # Picked anew by each model version: a reader sees the entry as updated when the ranking is.
         return item.version.trained_at or item.version.started_at
+
+
+class AlertFeed(PaperFeed):
+    """One of the token owner's alerts: the new papers it matched, newest first."""
+
+    secret_url = True
+
+    def get_object(self, request: HttpRequest, *args: Any, feed_token: str, pk: int, **kwargs: Any) -> Alert:
+        return get_object_or_404(Alert, pk=pk, user__profile__feed_token=feed_token)
+
+    def title(self, alert: Alert) -> str:
+        return f"{alert.name} · Papershelf alert"
+
+    def description(self, alert: Alert) -> str:
+        return f"New papers matching your alert “{alert.name}”."
+
+    def link(self, alert: Alert) -> str:
+        return reverse("papers:alerts")
+
+    def items(self, alert: Alert) -> list[Paper]:
+        return alert_feed_papers(alert)

@@ -53,11 +53,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from papers.digest.selection import digest_recommendations
+from papers.digest.selection import DigestPaper, digest_papers, updated_saved_papers
 from papers.digest.tokens import make_save_token, make_unsubscribe_token
-from papers.models import Digest, DigestItem, DigestSubscription
+from papers.models import Digest, DigestItem, DigestSubscription, Paper
 from papers.templatetags.paper_tags import author_summary
-from recommender.models import Recommendation
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +96,7 @@ class DigestEntry:
     save_url: str
 
 
-def digest_entries(user: User, recommendations: Sequence[Recommendation]) -> list[DigestEntry]:
+def digest_entries(user: User, recommendations: Sequence[DigestPaper]) -> list[DigestEntry]:
     entries = []
     for rec in recommendations:
         abstract = Truncator(" ".join(rec.paper.abstract.split())).words(ABSTRACT_WORDS)
@@ -116,8 +115,32 @@ def digest_entries(user: User, recommendations: Sequence[Recommendation]) -> lis
     return entries
 
 
+@dataclass(frozen=True)
+class UpdatedPaper:
+    title: str
+    version: int
+    updated_on: str
+    paper_url: str
+
+
+def updated_entries(papers: Sequence[Paper]) -> list[UpdatedPaper]:
+    return [
+        UpdatedPaper(
+            title=paper.title,
+            version=paper.arxiv_version or 0,
+            updated_on=paper.arxiv_updated_on.strftime("%-d %b %Y") if paper.arxiv_updated_on else "",
+            paper_url=absolute_url(paper.get_absolute_url()),
+        )
+        for paper in papers
+    ]
+
+
 def build_message(
-    *, user: User, subscription: DigestSubscription, recommendations: Sequence[Recommendation]
+    *,
+    user: User,
+    subscription: DigestSubscription,
+    recommendations: Sequence[DigestPaper],
+    updated: Sequence[Paper] = (),
 ) -> mail.EmailMultiAlternatives:
     unsubscribe_url = absolute_url(
         reverse("papers:digest_unsubscribe", args=[make_unsubscribe_token(user_id=user.pk)])
@@ -126,13 +149,18 @@ def build_message(
     context = {
         "user": user,
         "entries": digest_entries(user, recommendations),
+        "updated": updated_entries(updated),
         "frequency": subscription.get_frequency_display().lower(),
         "unsubscribe_url": unsubscribe_url,
         "settings_url": absolute_url(reverse("papers:digest_settings")),
         "site_url": settings.SITE_URL,
     }
     message = mail.EmailMultiAlternatives(
-        subject=f"{count} new paper{pluralize(count)} for you · Papershelf {context['frequency']} digest",
+        subject=(
+            f"{count} new paper{pluralize(count)} for you · Papershelf {context['frequency']} digest"
+            if count
+            else f"New versions of papers you saved · Papershelf {context['frequency']} digest"
+        ),
         body=render_to_string("digest/email.txt", context),
         to=[user.email],
         headers={
@@ -152,8 +180,9 @@ class DigestPreview:
     """What send_digest would do now (SENT: it would send these papers), without doing it."""
 
     outcome: Outcome
-    recommendations: list[Recommendation]
+    recommendations: list[DigestPaper]
     claimed: Digest | None = None
+    updated: list[Paper] | None = None
 
 
 def preview_digest(*, subscription: DigestSubscription, period_key: str) -> DigestPreview:
@@ -163,8 +192,10 @@ def preview_digest(*, subscription: DigestSubscription, period_key: str) -> Dige
         return DigestPreview(Outcome.ALREADY_CLAIMED, [], claimed)
     if not user.email:
         return DigestPreview(Outcome.NO_ADDRESS, [])
-    recommendations = digest_recommendations(user, size=subscription.size)
-    return DigestPreview(Outcome.SENT if recommendations else Outcome.NOTHING_NEW, recommendations)
+    recommendations = digest_papers(user, size=subscription.size)
+    updated = updated_saved_papers(user)
+    outcome = Outcome.SENT if recommendations or updated else Outcome.NOTHING_NEW
+    return DigestPreview(outcome, recommendations, updated=updated)
 
 
 def send_digest(*, user_id: int, period_key: str) -> Outcome:
@@ -181,10 +212,13 @@ def send_digest(*, user_id: int, period_key: str) -> Outcome:
     # Cheap early exit for the common rerun; the claim below is what actually decides.
     if Digest.objects.filter(user=user, period_key=period_key, status__in=HANDED_OVER).exists():
         return Outcome.ALREADY_CLAIMED
-    recommendations = digest_recommendations(user, size=subscription.size)
-    if not recommendations:
+    recommendations = digest_papers(user, size=subscription.size)
+    updated = updated_saved_papers(user)
+    if not recommendations and not updated:
         return Outcome.NOTHING_NEW
-    message = build_message(user=user, subscription=subscription, recommendations=recommendations)
+    message = build_message(
+        user=user, subscription=subscription, recommendations=recommendations, updated=updated
+    )
     digest = claim_digest(user=user, period_key=period_key, recommendations=recommendations)
     if digest is None or not hand_over(digest, message):
         return Outcome.ALREADY_CLAIMED
@@ -192,7 +226,7 @@ def send_digest(*, user_id: int, period_key: str) -> Outcome:
     return Outcome.SENT
 
 
-def claim_digest(*, user: User, period_key: str, recommendations: Sequence[Recommendation]) -> Digest | None:
+def claim_digest(*, user: User, period_key: str, recommendations: Sequence[DigestPaper]) -> Digest | None:
     """The Digest row this worker now claims (status CLAIMED, items written), or None if it is already
     being handed over or sent. The claim holds only until another run takes the row over: `hand_over`
     sends only for the latest claim."""
@@ -218,7 +252,7 @@ def claim_digest(*, user: User, period_key: str, recommendations: Sequence[Recom
         return digest
 
 
-def _write_items(digest: Digest, recommendations: Sequence[Recommendation]) -> None:
+def _write_items(digest: Digest, recommendations: Sequence[DigestPaper]) -> None:
     DigestItem.objects.bulk_create(
         DigestItem(digest=digest, paper_id=rec.paper_id, rank=rank)
         for rank, rec in enumerate(recommendations, start=1)

@@ -172,10 +172,20 @@ def _write_batch(batch: list[PaperRecord], origin: str, report: ImportReport) ->
         _read_back_ids(new_papers)
         authored = [paper for paper in new_papers if paper.authors]
         PaperAuthor.replace_for([(paper.pk, paper.authors) for paper in authored], new=True)
+        _match_alerts_on_commit([paper.pk for paper in new_papers if paper.listed_on and paper.pk])
         PaperAuthor.replace_for([(pk, paper.authors) for pk, paper in renamed.items()])
         # Vectors of the text that changed, in the same transaction as the text (only the abstract of a
         # known paper can change: the title is its identity).
         store_embeddings(new_papers + list(new_text.values()))
+
+
+def _match_alerts_on_commit(paper_ids: list[int]) -> None:
+    """Readers' alerts are matched against the new papers once they are committed (papers.alerts)."""
+    if not paper_ids:
+        return
+    from papers.tasks import match_alerts  # papers.tasks imports the importers
+
+    transaction.on_commit(lambda: match_alerts.delay(paper_ids))
 
 
 def merge_record(paper: Paper, record: PaperRecord) -> set[str]:

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from papers.catalogue import paper_urls
+from papers.catalogue.authors import author_url
 from papers.catalogue.search import highlight
 from papers.feed.user_state import CardState, UserPaperState
 from papers.models import Paper
@@ -37,6 +38,22 @@ def author_summary(paper: Paper, limit: int = 3) -> str:
     if paper.author_count:
         return f"{paper.author_count} author{'s' if paper.author_count != 1 else ''}"
     return ""
+
+
+@register.filter
+def author_links(paper: Paper, limit: int = 3) -> SafeString:
+    """`author_summary` with each name a link to its author page (papers.catalogue.authors); every name
+    when `limit` is 0 (the paper page)."""
+    names = [name for name in (paper.authors or []) if isinstance(name, str)]
+    if not names:
+        return conditional_escape(author_summary(paper))
+    shown = names[:limit] if limit > 0 else names
+    links = []
+    for name in shown:
+        url = author_url(name)
+        links.append(format_html('<a href="{}">{}</a>', url, name) if url else conditional_escape(name))
+    text = mark_safe(", ".join(links))  # each part escaped above
+    return format_html("{} et al.", text) if len(names) > len(shown) else text
 
 
 @register.filter

@@ -33,7 +33,8 @@ def test_the_paper_page_lives_at_its_arxiv_id(client):
     assert paper.get_absolute_url() == "/abs/2401.04088/"
     for expected in [
         "Mixtral of experts",
-        "Albert Q. Jiang, Alexandre Sablayrolles",
+        '<a href="/authors/albert-q-jiang/">Albert Q. Jiang</a>, '
+        '<a href="/authors/alexandre-sablayrolles/">Alexandre Sablayrolles</a>',
         "Mistral AI",
         "a sparse mixture of experts",
         "8 January 2024",

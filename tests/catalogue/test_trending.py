@@ -121,6 +121,7 @@ def test_trending_reads_a_fixed_number_of_rows(
     # the newest listing day, the count, the page (each without the reader's dismissals)
     with django_assert_num_queries(3):
         assert len(card_ids(client.get("/trending/"))) == min(size, 30)
-    # and for a reader: the session, the user, then their lists, saves and upvotes among the page's papers
-    with django_assert_num_queries(3 + 2 + 3):
+    # and for a reader: the session, the user, their remembered categories, then their lists, saves and
+    # upvotes among the page's papers
+    with django_assert_num_queries(3 + 2 + 1 + 3):
         assert len(card_ids(alice_client.get("/trending/"))) == min(size, 30)

@@ -31,8 +31,9 @@ def test_the_feed_reads_a_fixed_number_of_rows(alice_client, alice, django_asser
     alice_client.get("/feed/")  # this hour's visit is recorded
 
     # session, user, profile, the page of recommendations with their papers and related papers, the
-    # user state of the cards (lists, saved items, upvotes), this page's impressions
-    with django_assert_num_queries(8):
+    # papers the user's alerts matched, user state of the cards (lists, saved items, upvotes), this
+    # page's impressions
+    with django_assert_num_queries(9):
         response = alice_client.get("/feed/")
 
     assert len(response.context["page"].entries) == min(size, 20)
@@ -47,7 +48,7 @@ def test_the_first_visit_of_the_hour_records_it_in_the_profile_read(
     Profile.objects.filter(user=alice).update(feed_visited_at=None)
 
     # as any feed page, and the UPDATE that marks the visit
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         alice_client.get("/feed/")
 
     assert Profile.objects.get(user=alice).feed_visited_at is not None

@@ -103,9 +103,10 @@ def test_the_daily_page_for_a_user_does_not_grow_with_the_papers(
     Dismissal.objects.create(user=alice, paper=papers[1])
     ReadingListItemFactory(reading_list=ReadingListFactory(owner=alice), paper=papers[2])
 
-    # session, user; the newest day, the days before and after (one query), the count, the page (each
-    # without the user's dismissals); the user's lists, saves and upvotes among the page's papers
-    with django_assert_num_queries(9):
+    # session, user, the user's remembered categories; the newest day, the days before and after (one
+    # query), the count, the page (each without the user's dismissals); the user's lists, saves and
+    # upvotes among the page's papers; the page's listing impressions (one INSERT)
+    with django_assert_num_queries(11):
         response = alice_client.get("/")
 
     assert len(card_ids(response)) == min(size - 1, 30)

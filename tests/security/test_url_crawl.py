@@ -28,7 +28,7 @@ from django.http import HttpResponseBase
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 
-from papers.models import Dismissal, Paper, Profile, ReadingList, ReadingListItem, Upvote
+from papers.models import Dismissal, ListingImpression, Paper, Profile, ReadingList, ReadingListItem, Upvote
 from recommender.models import FeedImpression
 from tests.security.conftest import CRAWL_STATS, HTMX
 from tests.security.urlconf import Route, all_routes
@@ -158,6 +158,9 @@ def _own_lazy_row(label: str, pk: Any, visitor: User) -> bool:
     if label == "recommender.FeedImpression":
         # The feed records which papers it showed the visitor, so the digest never repeats them.
         return FeedImpression.objects.filter(pk=pk, user=visitor).exists()
+    if label == "papers.ListingImpression":
+        # So do the daily listings, for "unseen only" (papers.catalogue.unseen).
+        return ListingImpression.objects.filter(pk=pk, user=visitor).exists()
     return False
 
 

@@ -20,10 +20,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from papers.accounts.views.signup import SIGNUP_TOKEN_SALT
+from papers.alerts.operations import author_follow
 from papers.lists.exports import FORMATS
 from papers.lists.operations import default_reading_list, reading_list_share
 from papers.lists.votes import paper_dismiss, paper_upvote
-from papers.models import Profile, ReadingList, ReadingListItem
+from papers.models import Alert, AlertMatch, Profile, ReadingList, ReadingListItem
 from tests.factories import PaperFactory, UserFactory
 
 # Each model's keys in a range of its own (rows created later follow on from them), so a list's id is never
@@ -31,6 +32,7 @@ from tests.factories import PaperFactory, UserFactory
 PAPER_PK, OTHER_PAPER_PK = 610_000_001, 610_000_002
 PRIVATE_LIST_PK, SHARED_LIST_PK = 620_000_001, 620_000_002
 PRIVATE_ITEM_PK, SHARED_ITEM_PK = 734_019_281, 734_019_282
+PRIVATE_ALERT_PK = 640_000_001
 PRIVATE_PKS = frozenset({PRIVATE_LIST_PK, SHARED_LIST_PK, PRIVATE_ITEM_PK, SHARED_ITEM_PK})
 
 # Alice's private data: none of it may be in a response to bob or a stranger, whatever the URL.
@@ -43,6 +45,7 @@ PRIVATE_TEXTS = (
     ALICE_EMAIL,
     str(PRIVATE_ITEM_PK),
     str(SHARED_ITEM_PK),
+    "Zephyr alert 2M6",  # her saved search's name
 )
 
 
@@ -83,13 +86,19 @@ def build_world() -> World:
     default_reading_list(alice)
     paper_upvote(user=alice, paper=paper)
     paper_dismiss(user=alice, paper=PaperFactory(title="A paper alice hid"))
+    author_follow(user=alice, name="Ada Lovelace")
+    Alert.objects.create(
+        pk=PRIVATE_ALERT_PK, user=alice, kind=Alert.Kind.SEARCH, name=PRIVATE_TEXTS[7], query="grid cells"
+    )
+    AlertMatch.objects.create(alert_id=PRIVATE_ALERT_PK, paper=paper)
     feed_token = Profile.for_user(alice).feed_token
     reset_token = default_token_generator.make_token(alice)
     signup_token = signing.dumps(
         {"u": "carol", "e": "carol@example.org", "n": ""}, salt=SIGNUP_TOKEN_SALT, compress=True
     )
     fillers: dict[str, list[Any]] = {
-        "pk": [PAPER_PK, OTHER_PAPER_PK, PRIVATE_LIST_PK, PRIVATE_ITEM_PK, SHARED_LIST_PK],
+        "pk": [PAPER_PK, OTHER_PAPER_PK, PRIVATE_LIST_PK, PRIVATE_ITEM_PK, SHARED_LIST_PK, PRIVATE_ALERT_PK],
+        "slug": ["ada-lovelace"],
         "arxiv_id": [paper.arxiv_id, f"{paper.arxiv_id}v2"],
         "day": [datetime.date(2024, 1, 10)],
         "fmt": list(FORMATS),

@@ -10,10 +10,14 @@ from django.views.decorators.vary import vary_on_headers
 
 from papers.catalogue import search as paper_search
 from papers.catalogue import search_modes
-from papers.catalogue.search_results import results_page
+from papers.catalogue.filters import FilterError, PaperFilters
+from papers.catalogue.search_results import filtered_results_page, results_page
+from papers.catalogue.views.listings import bad_filter, remembered_categories
 from papers.feed.user_state import UserPaperState
 from papers.htmx import HtmxHttpRequest, wants_fragment
 
+SORTS = {"relevance": "Relevance", "newest": "Newest", "upvotes": "Most upvoted"}
+DEFAULT_SORT = "relevance"
 EXAMPLE_QUERIES = [
     "spiking neural networks",
     '"in-context learning"',
@@ -36,10 +40,22 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     in_lists = options.cleaned_data["within"] == search_modes.IN_LISTS
     if in_lists and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    sort = request.GET.get("sort", DEFAULT_SORT)
+    if sort not in SORTS:
+        sort = DEFAULT_SORT
+    try:
+        filters = PaperFilters.from_query(request.GET, remembered=remembered_categories(request.user))
+    except FilterError as error:
+        return bad_filter(request, error)
     page = None
-    if query and mode == search_modes.WORDS and not in_lists:
+    words_everywhere = mode == search_modes.WORDS and not in_lists
+    if query and words_everywhere and not filters and sort == DEFAULT_SORT:
         page = results_page(request, query)
+    elif query and words_everywhere:
+        page = filtered_results_page(request, query, filters=filters, sort=sort)
     elif query:
+        # By meaning, or within the reader's lists: ranked by that mode; filters and sorts apply to
+        # word search over the catalogue only.
         page = search_modes.results_page(request, query, mode=mode, in_lists=in_lists)
     user_state = UserPaperState.for_page(request.user, page)
 
@@ -56,6 +72,11 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         "examples": EXAMPLE_QUERIES,
         "mode": mode,
         "in_lists": in_lists,
+        "filters": filters,
+        "sort": sort,
+        "search_sorts": SORTS,
+        "unseen": None,
+        "filters_target": "search-results",
     }
     if wants_fragment(request, target="search-results"):
         return render(request, "papers/search.html#search-results", context)

@@ -6,6 +6,7 @@ views pick the fragment htmx asked for.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Iterable
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from papers.alerts.reads import AlertEntry, feed_alert_entries
 from papers.feed.user_state import UserPaperState
 from papers.forms import MAX_DATABASE_INT, bounded_int, database_id
 from papers.htmx import HtmxHttpRequest, wants_fragment
@@ -81,16 +83,19 @@ def feed(request: HtmxHttpRequest) -> HttpResponse:
     shown = _ids(request.GET.getlist("shown")) if request.htmx else set()
     offset = _count(request.GET.get("offset"), maximum=MAX_OFFSET)
     page = feed_page(user, offset=0 if shown else offset, since=since, exclude_paper_ids=shown)
+    more = wants_fragment(request, target="feed-more")
+    alert_entries = [] if more else feed_alert_entries(user)
     status = None
     if not page.entries and not page.offset and not shown:
         status = feed_status(user, profile)
-        if status is FeedStatus.ONBOARDING:
+        # A reader whose alerts found papers has a feed, even before the recommender knows them.
+        if status is FeedStatus.ONBOARDING and not alert_entries:
             onboarding_url = reverse("papers:onboarding")
             return HttpResponseClientRedirect(onboarding_url) if request.htmx else redirect(onboarding_url)
     record_impressions(user, page.papers)
     # Any count past MAX_POLLS stops the polling, as MAX_POLLS itself does.
     polls = min(_count(request.GET.get("poll"), maximum=MAX_DATABASE_INT), MAX_POLLS)
-    context = feed_context(request, page, status=status, shown=shown)
+    context = feed_context(request, page, status=status, shown=shown, alert_entries=alert_entries)
     context |= {
         "next_poll": polls + 1 if polls < MAX_POLLS else 0,
         "welcome": request.GET.get("welcome") == "1",
@@ -98,7 +103,7 @@ def feed(request: HtmxHttpRequest) -> HttpResponse:
         # only puzzle a brand-new reader.
         "first_visit": profile.feed_previous_visit_at is None,
     }
-    if wants_fragment(request, target="feed-more"):
+    if more:
         return render(request, "feed/_feed_items.html", context)
     if wants_fragment(request, target="feed-body"):
         return render(request, "feed/feed.html#feed-body", context)
@@ -106,14 +111,30 @@ def feed(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def feed_context(
-    request: HttpRequest, page: FeedPage, *, status: FeedStatus | None = None, shown: Collection[int] = ()
+    request: HttpRequest,
+    page: FeedPage,
+    *,
+    status: FeedStatus | None = None,
+    shown: Collection[int] = (),
+    alert_entries: list[AlertEntry] | None = None,
 ) -> dict[str, Any]:
-    """What feed/feed.html shows of `page`."""
+    """What feed/feed.html shows of `page`: the papers the reader's alerts matched (read here unless
+    given) come first, and not again among the recommendations."""
+    if alert_entries is None:
+        alert_entries = feed_alert_entries(request.user)
+    if alert_entries:
+        matched = {entry.paper_id for entry in alert_entries}
+        page = dataclasses.replace(
+            page, entries=[entry for entry in page.entries if entry.paper.pk not in matched]
+        )
     return {
         "page": page,
+        "alert_entries": alert_entries,
         "first_visit": False,
         "status": status.value if status else "",
-        "user_state": UserPaperState.for_papers(request.user, page.papers),
+        "user_state": UserPaperState.for_papers(
+            request.user, [*page.papers, *(entry.paper for entry in alert_entries)]
+        ),
         "next_url": reverse("papers:feed"),
         "more_offset": (len(shown) if shown else page.offset) + len(page.entries),
         "next_poll": 1,
