@@ -231,7 +231,7 @@
   // <body>, then replaces the control. So remember what had focus when the request started and put it
   // back on the same control in the new markup: same id, else the same kind of control in the same
   // card; when the control is gone (a card turned into its "Hidden" notice), the notice's own button.
-  let remembered = null;
+  const remembered = new WeakMap();
   const PAIRED = { dismiss: "undo", undo: "dismiss" };
 
   function describe(element) {
@@ -278,24 +278,28 @@
     return null;
   }
 
+  // Kept per request (its XMLHttpRequest), not in one variable: a quick second key press ("s" then "x")
+  // starts a request before the first has settled, and the first's settling must not use or clear the
+  // second's memory.
   document.addEventListener("htmx:beforeRequest", function (event) {
     const active = document.activeElement;
     const source = event.detail && event.detail.elt;
+    const request = event.detail && event.detail.xhr;
+    let memory = null;
     // A form submitted by a button: the button had focus (or was clicked with the mouse).
-    if (active && active !== document.body && source && source.contains(active)) remembered = describe(active);
-    else if (active && active !== document.body && !isTyping(active)) remembered = describe(active);
-    else remembered = null;
+    if (active && active !== document.body && source && source.contains(active)) memory = describe(active);
+    else if (active && active !== document.body && !isTyping(active)) memory = describe(active);
+    if (request && memory) remembered.set(request, memory);
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
-    if (!remembered) return;
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const request = event.detail && event.detail.xhr;
+    const memory = request ? remembered.get(request) : null;
+    if (!memory) return;
+    remembered.delete(request);
     const active = document.activeElement;
-    if (active && active !== document.body && document.contains(active) && !active.disabled) {
-      remembered = null;
-      return;
-    }
-    const again = findAgain(remembered);
-    remembered = null;
+    if (active && active !== document.body && document.contains(active) && !active.disabled) return;
+    const again = findAgain(memory);
     if (again) {
       const card = again.closest(CARD);
       if (card) markCurrent(card);
